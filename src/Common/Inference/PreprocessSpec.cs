@@ -1,0 +1,23 @@
+namespace Pipeline.Common.Inference;
+
+/// <summary>Everything needed to turn decoded RGB pixels into one model input tensor.</summary>
+/// <param name="InputSize">Square side fed to the model (e.g. 224).</param>
+/// <param name="ResizeShortSide">Short side after resizing, before the centre crop (e.g. 256); ignored by <see cref="ResizePolicy.Squash"/>.</param>
+public sealed record PreprocessSpec(
+    int InputSize,
+    int ResizeShortSide,
+    ResizePolicy Resize,
+    PreprocessMode Mode,
+    TensorLayout Layout)
+{
+    /// <summary>Floats in one image's tensor (3 × size × size).</summary>
+    public int TensorLength => 3 * InputSize * InputSize;
+
+    /// <summary>Stable text stored with every vector, e.g. <c>torch;short256;crop224;nchw</c>.</summary>
+    public string Describe() => Resize switch
+    {
+        ResizePolicy.ShortSideThenCenterCrop =>
+            $"{Mode.ToString().ToLowerInvariant()};short{ResizeShortSide};crop{InputSize};{Layout.ToString().ToLowerInvariant()}",
+        _ => $"{Mode.ToString().ToLowerInvariant()};squash{InputSize};{Layout.ToString().ToLowerInvariant()}",
+    };
+}
