@@ -1,0 +1,17 @@
+namespace Pipeline.Common.Messaging;
+
+using System.Text.Json;
+
+/// <summary>Wire format of <see cref="BatchMessage"/>: UTF-8 JSON.</summary>
+public static class BatchMessageSerializer
+{
+    public const string ContentType = "application/json";
+
+    public static byte[] Serialize(BatchMessage message) =>
+        JsonSerializer.SerializeToUtf8Bytes(message, MessageJsonContext.Default.BatchMessage);
+
+    /// <exception cref="JsonException">The body is not a batch message.</exception>
+    public static BatchMessage Deserialize(ReadOnlySpan<byte> body) =>
+        JsonSerializer.Deserialize(body, MessageJsonContext.Default.BatchMessage)
+        ?? throw new JsonException("empty batch message");
+}

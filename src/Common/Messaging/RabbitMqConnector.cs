@@ -1,0 +1,35 @@
+namespace Pipeline.Common.Messaging;
+
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+/// <summary>Opens broker connections with automatic recovery and declares the durable queues.</summary>
+public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options)
+{
+    private readonly RabbitMqOptions _options = options.Value;
+
+    public RabbitMqOptions Options => _options;
+
+    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(_options.Uri),
+            ClientProvidedName = clientName,
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+        };
+        return factory.CreateConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>Quorum queue: replicated and durable, and it counts deliveries for dead-lettering.</summary>
+    public static Task DeclareQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken) =>
+        channel.QueueDeclareAsync(
+            queue,
+            durable: true,
+            exclusive: false,
+            autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
+            cancellationToken: cancellationToken);
+}

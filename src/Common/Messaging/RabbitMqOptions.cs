@@ -1,0 +1,23 @@
+namespace Pipeline.Common.Messaging;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    /// <summary>AMQP URI; may carry credentials, so it is read from the environment and never logged.</summary>
+    [Required]
+    public string Uri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>Queue name prefix; the queue of a model is <c>{prefix}.{modelId}</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
+    public string QueuePrefix { get; set; } = "pipeline.batches";
+
+    /// <summary>Publisher confirms awaited at once by the scheduler (throughput vs memory).</summary>
+    [Range(1, 10_000)]
+    public int MaxOutstandingConfirms { get; set; } = 256;
+
+    public string QueueFor(string modelId) => $"{QueuePrefix}.{modelId}";
+}

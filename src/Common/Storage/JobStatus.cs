@@ -1,0 +1,38 @@
+namespace Pipeline.Common.Storage;
+
+/// <summary>A job's accounting: images = embedded + failed + skipped (+ pending while it runs).</summary>
+public sealed record JobStatus(
+    Guid Id,
+    string ModelId,
+    string Source,
+    string State,
+    long? Total,
+    long Embedded,
+    long Failed,
+    long Skipped,
+    int? Batches,
+    int BatchesDone,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FirstCommitAt,
+    DateTimeOffset? LastCommitAt,
+    DateTimeOffset? CompletedAt)
+{
+    public long Done => Embedded + Failed + Skipped;
+
+    /// <summary>Unknown (null) while the scheduler is still listing the source.</summary>
+    public long? Pending => Total is { } total ? total - Done : null;
+
+    public bool IsComplete => State == "completed";
+
+    /// <summary>Images the workers processed per second, from job creation to the last commit.</summary>
+    public double? ImagesPerSecond(long skippedAtEnqueue)
+    {
+        if (LastCommitAt is not { } last)
+        {
+            return null;
+        }
+
+        var seconds = (last - CreatedAt).TotalSeconds;
+        return seconds > 0 ? (Done - skippedAtEnqueue) / seconds : null;
+    }
+}

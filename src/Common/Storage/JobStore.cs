@@ -1,0 +1,101 @@
+namespace Pipeline.Common.Storage;
+
+using Npgsql;
+
+/// <summary>Job rows: created by the scheduler, completed by whoever commits the last image.</summary>
+public sealed class JobStore(PipelineDataSource dataSource)
+{
+    public async Task CreateAsync(Guid jobId, string modelId, string source, bool force, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO jobs (id, model_id, source, force, state) VALUES ($1, $2, $3, $4, 'enqueuing')", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = force });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the final count once every batch is published.</summary>
+    /// <returns>True when the job is already complete (everything skipped, or workers were faster).</returns>
+    public async Task<bool> MarkEnqueuedAsync(Guid jobId, long total, long skippedAtEnqueue, int batches, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await JobCompletion.LockAsync(connection, transaction, jobId, cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(
+            """
+            UPDATE jobs SET state = 'running', total = $2, skipped_at_enqueue = $3, batches = $4, enqueued_at = now()
+            WHERE id = $1
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = total });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = skippedAtEnqueue });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batches });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var completed = await JobCompletion.TryCompleteAsync(connection, transaction, jobId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return completed;
+    }
+
+    public async Task<(JobStatus Status, long SkippedAtEnqueue)?> GetAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
+                   coalesce(sum(b.embedded), 0)::bigint, coalesce(sum(b.failed), 0)::bigint, coalesce(sum(b.skipped), 0)::bigint,
+                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at)
+            FROM jobs j LEFT JOIN job_batches b ON b.job_id = j.id
+            WHERE j.id = $1
+            GROUP BY j.id
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var skippedAtEnqueue = reader.GetInt64(4);
+        var status = new JobStatus(
+            jobId,
+            ModelId: reader.GetString(0),
+            Source: reader.GetString(1),
+            State: reader.GetString(2),
+            Total: reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            Embedded: reader.GetInt64(8),
+            Failed: reader.GetInt64(9),
+            Skipped: reader.GetInt64(10) + skippedAtEnqueue,
+            Batches: reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            BatchesDone: reader.GetInt32(11),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(6),
+            FirstCommitAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+            LastCommitAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+            CompletedAt: reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+        return (status, skippedAtEnqueue);
+    }
+
+    /// <summary>The recorded failures of a job, for status output.</summary>
+    public async Task<IReadOnlyList<(string Uri, string Reason, string Message)>> GetFailuresAsync(
+        Guid jobId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT uri, reason, message FROM failures WHERE job_id = $1 ORDER BY uri LIMIT $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var result = new List<(string, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return result;
+    }
+}

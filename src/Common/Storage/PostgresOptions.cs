@@ -1,0 +1,17 @@
+namespace Pipeline.Common.Storage;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>Database connection. Bound from the <c>Postgres</c> section; the password comes from the environment only.</summary>
+public sealed class PostgresOptions
+{
+    public const string Section = "Postgres";
+
+    /// <summary>Npgsql connection string (TLS via <c>SSL Mode=…</c>); never logged.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=55432;Username=pipeline;Database=pipeline";
+
+    /// <summary>How long a lost database is retried before the process fails loudly.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(60);
+}
