@@ -14,6 +14,8 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
     private readonly string _staging = "staging_" + model.Table;
     private readonly bool _half = model.ColumnType == "halfvec";
 
+    public string ModelId => model.ModelId;
+
     /// <returns>The jobs that this commit completed.</returns>
     public async Task<IReadOnlyList<Guid>> CommitAsync(IReadOnlyList<BatchOutcome> batches, CancellationToken cancellationToken)
     {

@@ -1,0 +1,40 @@
+namespace Pipeline.Common;
+
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference;
+using Pipeline.Common.Messaging;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+
+public static class PipelineCommonExtensions
+{
+    /// <summary>Environment variables with this prefix override configuration (<c>PIPELINE_Postgres__ConnectionString</c>).</summary>
+    public const string EnvironmentPrefix = "PIPELINE_";
+
+    /// <summary>Options, storage, messaging, fetching and decoding shared by the worker and the scheduler.</summary>
+    public static IHostApplicationBuilder AddPipelineCommon(this IHostApplicationBuilder builder)
+    {
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        var services = builder.Services;
+        AddValidated<PostgresOptions>(builder, PostgresOptions.Section);
+        AddValidated<RabbitMqOptions>(builder, RabbitMqOptions.Section);
+        AddValidated<ModelOptions>(builder, ModelOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PipelineDataSource>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<ImagePreprocessor>();
+        services.AddImageFetching(builder.Configuration);
+        return builder;
+    }
+
+    private static void AddValidated<T>(IHostApplicationBuilder builder, string section)
+        where T : class =>
+        builder.Services.AddOptions<T>()
+            .Bind(builder.Configuration.GetSection(section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+}

@@ -1,0 +1,52 @@
+namespace Pipeline.Worker.Decoding;
+
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference;
+using Pipeline.Common.Sources;
+using Pipeline.Worker.Messaging;
+
+/// <summary>Decodes and preprocesses in parallel (CPU bound: one decoder per core by default).</summary>
+internal sealed class DecodeStage(
+    ImagePreprocessor preprocessor, PreprocessSpec spec, StageChannels channels, ILogger logger)
+{
+    public async Task RunAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => DecodeLoopAsync(cancellationToken), cancellationToken));
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            channels.Infer.Writer.TryComplete();
+        }
+    }
+
+    private async Task DecodeLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var work in channels.Decode.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (work.Item.Message.IsAbandoned)
+            {
+                continue;
+            }
+
+            // Pooled: a 224² tensor is 600 KB, far too large to allocate per image.
+            var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
+            try
+            {
+                preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor.AsSpan(0, spec.TensorLength));
+            }
+            catch (ImageFailureException ex)
+            {
+                ArrayPool<float>.Shared.Return(tensor);
+                await Outcomes.FailAsync(channels, logger, work.Item, ex, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await channels.Infer.Writer.WriteAsync(new DecodedWork(work.Item, work.Image.ContentId, tensor), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

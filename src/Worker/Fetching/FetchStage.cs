@@ -1,0 +1,60 @@
+namespace Pipeline.Worker.Fetching;
+
+using Microsoft.Extensions.Logging;
+using Pipeline.Common.Sources;
+using Pipeline.Worker.Messaging;
+
+/// <summary>Fetches image bytes concurrently (I/O bound) and skips images whose content is already stored.</summary>
+internal sealed class FetchStage(
+    IImageFetcher fetcher, StageChannels channels, MessageSettler settler, ILogger logger)
+{
+    public async Task RunAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => FetchLoopAsync(cancellationToken), cancellationToken));
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            channels.Decode.Writer.TryComplete();
+        }
+    }
+
+    private async Task FetchLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var item in channels.Fetch.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Message.IsAbandoned)
+            {
+                continue;
+            }
+
+            FetchedImage image;
+            try
+            {
+                image = await fetcher.FetchAsync(item.Image.Uri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageFailureException ex)
+            {
+                await Outcomes.FailAsync(channels, logger, item, ex, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not this image's fault (storage unreachable, throttled past retries): let another attempt have it.
+                Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
+                await settler.ReturnAsync(item.Message, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (item.Message.IsUpToDate(item.Image.Uri, image.ContentId))
+            {
+                await Outcomes.CompleteAsync(channels, item, ItemOutcome.Skipped, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await channels.Decode.Writer.WriteAsync(new FetchedWork(item, image), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Pipeline.Worker;
+
+using Microsoft.Extensions.Logging;
+using Pipeline.Common.Sources;
+
+/// <summary>Source-generated log messages of the worker. URIs are logged without query strings (SAS tokens).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
+    public static partial void Ready(ILogger logger, string modelId, int dims, string sha256, string queue, int batchSize, int prefetch);
+
+    [LoggerMessage(2, LogLevel.Information, "Head removed: {Cut}")]
+    public static partial void HeadRemoved(ILogger logger, string cut);
+
+    [LoggerMessage(3, LogLevel.Warning, "Image failed ({Reason}) in job {JobId}: {Uri}: {Message}")]
+    public static partial void ImageFailed(ILogger logger, FailureReason reason, Guid jobId, string uri, string message);
+
+    [LoggerMessage(4, LogLevel.Error, "Message {JobId}/{BatchNo} returned to the queue: {Message}")]
+    public static partial void MessageReturned(ILogger logger, Exception exception, Guid jobId, int batchNo, string message);
+
+    [LoggerMessage(5, LogLevel.Error, "Unreadable message dropped (delivery {DeliveryTag})")]
+    public static partial void PoisonMessage(ILogger logger, Exception exception, ulong deliveryTag);
+
+    [LoggerMessage(6, LogLevel.Debug, "Committed {Messages} messages ({Rows} vectors)")]
+    public static partial void Committed(ILogger logger, int messages, int rows);
+
+    [LoggerMessage(7, LogLevel.Information, "Job {JobId} completed; HNSW index ensured on the model's table")]
+    public static partial void JobCompleted(ILogger logger, Guid jobId);
+
+    [LoggerMessage(8, LogLevel.Warning, "Database unavailable, retrying in {Delay} (attempt {Attempt})")]
+    public static partial void DatabaseRetry(ILogger logger, Exception exception, TimeSpan delay, int attempt);
+
+    [LoggerMessage(9, LogLevel.Information, "Stopping: draining in-flight messages (deadline {Deadline})")]
+    public static partial void Draining(ILogger logger, TimeSpan deadline);
+
+    [LoggerMessage(10, LogLevel.Warning, "Drain deadline passed; unfinished messages go back to the queue")]
+    public static partial void DrainTimedOut(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Information, "Stopped cleanly")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Error, "Building the HNSW index failed; it will be retried when the next job completes")]
+    public static partial void IndexFailed(ILogger logger, Exception exception);
+}

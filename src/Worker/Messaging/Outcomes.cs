@@ -1,0 +1,25 @@
+namespace Pipeline.Worker.Messaging;
+
+using Microsoft.Extensions.Logging;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+
+/// <summary>Records an image's outcome and hands a finished message to the write stage.</summary>
+internal static class Outcomes
+{
+    public static async ValueTask CompleteAsync(StageChannels channels, WorkItem item, ItemOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (item.Message.Complete(item.Index, outcome))
+        {
+            await channels.Completed.Writer.WriteAsync(item.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static ValueTask FailAsync(
+        StageChannels channels, ILogger logger, WorkItem item, ImageFailureException failure, CancellationToken cancellationToken)
+    {
+        Log.ImageFailed(logger, failure.Reason, item.Message.Message.JobId, item.Image.Uri, failure.Message);
+        var outcome = new ItemOutcome(null, new FailedImage(item.Image.Uri, failure.Reason, failure.Message));
+        return CompleteAsync(channels, item, outcome, cancellationToken);
+    }
+}

@@ -1,0 +1,199 @@
+namespace Pipeline.Worker.Messaging;
+
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference;
+using Pipeline.Common.Messaging;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+using Pipeline.Worker.Decoding;
+using Pipeline.Worker.Fetching;
+using Pipeline.Worker.Inference;
+using Pipeline.Worker.Storage;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+/// <summary>
+/// The worker's life: load the backbone, consume the model's queue with manual acks, run the stages,
+/// and on SIGTERM stop consuming and drain in-flight messages within the deadline.
+/// </summary>
+internal sealed class QueueConsumer(
+    PipelineDataSource dataSource,
+    RabbitMqConnector connector,
+    IImageFetcher fetcher,
+    ImagePreprocessor preprocessor,
+    IOptions<ModelOptions> modelOptions,
+    IOptions<WorkerOptions> workerOptions,
+    IOptions<PostgresOptions> postgresOptions,
+    TimeProvider time,
+    ILogger<QueueConsumer> logger) : BackgroundService
+{
+    private readonly WorkerOptions _options = workerOptions.Value;
+    private volatile bool _accepting = true;
+    private int _handlersRunning;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // An outage past its tolerance: exit non-zero so the orchestrator restarts us; unacked messages are requeued.
+            Environment.ExitCode = 1;
+            throw;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var spec = modelOptions.Value.ToSpec();
+        await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
+        using var backbone = Backbone.Load(spec, _options.IntraOpThreads);
+        Log.HeadRemoved(logger, backbone.CutDescription);
+        var identity = new ModelIdentity(
+            spec.Id, backbone.WeightsSha256, spec.Preprocess.Describe(), spec.Pooling.ToString().ToLowerInvariant(), backbone.Width);
+        await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);
+
+        var connection = await connector.ConnectAsync($"pipeline-worker-{Environment.MachineName}", stoppingToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+            await using (channel.ConfigureAwait(false))
+            {
+                var queue = connector.Options.QueueFor(spec.Id);
+                await RabbitMqConnector.DeclareQueueAsync(channel, queue, stoppingToken).ConfigureAwait(false);
+                await channel.BasicQosAsync(0, (ushort)_options.Prefetch, global: false, stoppingToken).ConfigureAwait(false);
+
+                var channels = new StageChannels(_options);
+                var settler = new MessageSettler(channel);
+                using var abort = new CancellationTokenSource();
+                var stages = new[]
+                {
+                    new FetchStage(fetcher, channels, settler, logger).RunAsync(_options.FetchConcurrency, abort.Token),
+                    new DecodeStage(preprocessor, spec.Preprocess, channels, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
+                    Task.Run(() => new InferenceStage(backbone, channels, _options, time).RunAsync(abort.Token), abort.Token),
+                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, postgresOptions.Value, time, logger)
+                        .RunAsync(abort.Token),
+                };
+
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, channels, settler, spec.Id, abort.Token);
+                var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
+                Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.Prefetch);
+
+                var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
+                var first = await Task.WhenAny(stopped, Task.WhenAny(stages)).ConfigureAwait(false);
+                if (first != stopped)
+                {
+                    // A stage died (e.g. database gone for longer than tolerated): surface its exception.
+                    abort.Cancel();
+                    await Task.WhenAll(stages).ConfigureAwait(false);
+                }
+
+                await DrainAsync(channel, consumerTag, channels, stages, abort).ConfigureAwait(false);
+                await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+                Log.Stopped(logger);
+            }
+        }
+    }
+
+    private async Task DrainAsync(IChannel channel, string consumerTag, StageChannels channels, Task[] stages, CancellationTokenSource abort)
+    {
+        Log.Draining(logger, _options.DrainTimeout);
+        _accepting = false;
+        abort.CancelAfter(_options.DrainTimeout);
+        await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+        while (Volatile.Read(ref _handlersRunning) > 0 && !abort.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        channels.Fetch.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(stages).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Whatever is not acked now is requeued by the broker when the channel closes.
+            Log.DrainTimedOut(logger);
+        }
+    }
+
+    private async Task OnReceivedAsync(
+        BasicDeliverEventArgs delivery, IChannel channel, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
+    {
+        Interlocked.Increment(ref _handlersRunning);
+        try
+        {
+            if (!_accepting)
+            {
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
+            BatchMessage message;
+            try
+            {
+                message = BatchMessageSerializer.Deserialize(delivery.Body.Span);
+            }
+            catch (JsonException ex)
+            {
+                Log.PoisonMessage(logger, ex, delivery.DeliveryTag);
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
+            await AcceptAsync(message, delivery.DeliveryTag, channels, settler, modelId, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handlersRunning);
+        }
+    }
+
+    private async Task AcceptAsync(
+        BatchMessage message, ulong deliveryTag, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
+    {
+        IReadOnlyDictionary<string, string> stored;
+        try
+        {
+            stored = message.Force
+                ? new Dictionary<string, string>()
+                : await StoredContent.GetAsync(dataSource, modelId, [.. message.Items.Select(i => i.Uri)], abort).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            var returned = new InFlightMessage(message, deliveryTag, new Dictionary<string, string>());
+            Log.MessageReturned(logger, ex, message.JobId, message.BatchNo, ex.Message);
+            await settler.ReturnAsync(returned, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var inFlight = new InFlightMessage(message, deliveryTag, stored);
+        if (message.Items.Count == 0)
+        {
+            await channels.Completed.Writer.WriteAsync(inFlight, abort).ConfigureAwait(false);
+            return;
+        }
+
+        for (var i = 0; i < message.Items.Count; i++)
+        {
+            var item = new WorkItem(inFlight, i, message.Items[i]);
+            if (inFlight.IsUpToDate(item.Image.Uri, item.Image.ContentId))
+            {
+                await Outcomes.CompleteAsync(channels, item, ItemOutcome.Skipped, abort).ConfigureAwait(false);
+            }
+            else
+            {
+                await channels.Fetch.Writer.WriteAsync(item, abort).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+namespace Pipeline.Worker.Storage;
+
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Pipeline.Common.Storage;
+using Pipeline.Worker.Messaging;
+
+/// <summary>
+/// Commits finished messages in groups (one transaction each) and acks them only afterwards.
+/// A lost database is retried with back-off up to the configured tolerance, then the worker fails loudly.
+/// </summary>
+internal sealed class WriteStage(
+    EmbeddingWriter writer,
+    PipelineDataSource dataSource,
+    MessageSettler settler,
+    StageChannels channels,
+    WorkerOptions options,
+    PostgresOptions postgres,
+    TimeProvider time,
+    ILogger logger)
+{
+    private readonly List<Task> _indexBuilds = [];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var group = new List<InFlightMessage>(options.MaxMessagesPerCommit);
+        var reader = channels.Completed.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (group.Count < options.MaxMessagesPerCommit && reader.TryRead(out var message))
+            {
+                group.Add(message);
+            }
+
+            var outcomes = group.Select(m => m.ToOutcome()).ToList();
+            var completedJobs = await CommitWithRetryAsync(outcomes, cancellationToken).ConfigureAwait(false);
+            foreach (var message in group)
+            {
+                await settler.AckAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            Log.Committed(logger, group.Count, outcomes.Sum(o => o.Embedded.Count));
+            foreach (var job in completedJobs)
+            {
+                _indexBuilds.Add(BuildIndexAsync(job, cancellationToken));
+            }
+
+            group.Clear();
+        }
+
+        await Task.WhenAll(_indexBuilds).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<Guid>> CommitWithRetryAsync(List<BatchOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + postgres.OutageTolerance;
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await writer.CommitAsync(outcomes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && time.GetUtcNow() + delay < deadline)
+            {
+                Log.DatabaseRetry(logger, ex, delay, attempt);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EmbeddingIndex.EnsureAsync(dataSource, writer.ModelId, cancellationToken).ConfigureAwait(false);
+            Log.JobCompleted(logger, jobId);
+        }
+        catch (NpgsqlException ex)
+        {
+            Log.IndexFailed(logger, ex);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Pipeline.Worker;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>Images per ONNX Runtime call; batches are filled across messages.</summary>
+    [Range(1, 1024)]
+    public int InferenceBatchSize { get; set; } = 32;
+
+    /// <summary>How long a partial batch waits for more images before it runs anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan BatchFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Unacked messages the broker may hand this worker; enough to fill two inference batches.</summary>
+    [Range(1, 1000)]
+    public int Prefetch { get; set; } = 4;
+
+    /// <summary>Concurrent fetches (I/O bound: more than cores).</summary>
+    [Range(1, 512)]
+    public int FetchConcurrency { get; set; } = 16;
+
+    /// <summary>Parallel decoders; 0 = one per core.</summary>
+    [Range(0, 256)]
+    public int DecodeConcurrency { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Completed messages committed in one transaction at most.</summary>
+    [Range(1, 1000)]
+    public int MaxMessagesPerCommit { get; set; } = 16;
+
+    /// <summary>On SIGTERM, how long in-flight messages may take to finish before they are returned to the queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int EffectiveDecodeConcurrency => DecodeConcurrency > 0 ? DecodeConcurrency : Environment.ProcessorCount;
+}

@@ -1,0 +1,27 @@
+namespace Pipeline.Worker;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Common;
+using Pipeline.Worker.Messaging;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>The worker: shared pipeline services plus the consuming background service.</summary>
+    public static IHostApplicationBuilder AddWorker(this IHostApplicationBuilder builder)
+    {
+        builder.AddPipelineCommon();
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            // The host must wait for the drain; the drain deadline itself is enforced by the consumer.
+            host.ShutdownTimeout = builder.Configuration.GetSection(WorkerOptions.Section).GetValue<TimeSpan?>(nameof(WorkerOptions.DrainTimeout))
+                ?.Add(TimeSpan.FromSeconds(10)) ?? TimeSpan.FromSeconds(40);
+        });
+        builder.Services.AddHostedService<QueueConsumer>();
+        return builder;
+    }
+}
