@@ -1,1 +1,3 @@
-Console.WriteLine("scheduler");
+using Pipeline.Scheduler;
+
+return await SchedulerCli.Build(Console.Out).Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,99 @@
+namespace Pipeline.Scheduler.Enqueueing;
+
+using Microsoft.Extensions.Options;
+using Pipeline.Common.Messaging;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+
+/// <summary>
+/// Streams a source into batch messages: creates the job row, skips images whose content is already
+/// embedded (unless forced), publishes with confirms, then records the job's total.
+/// Memory stays bounded by one lookup chunk and one batch, whatever the size of the source.
+/// </summary>
+public sealed class Enqueuer(
+    PipelineDataSource dataSource, JobStore jobs, RabbitMqConnector connector, IOptions<SchedulerOptions> options)
+{
+    public async Task<EnqueueResult> RunAsync(
+        IImageSource source, string modelId, bool force, int batchSize, CancellationToken cancellationToken)
+    {
+        ModelIdentity.ValidateId(modelId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        await SchemaMigrator.EnsureAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        var jobId = Guid.CreateVersion7();
+        await jobs.CreateAsync(jobId, modelId, source.Description, force, cancellationToken).ConfigureAwait(false);
+
+        var publisher = await BatchPublisher.OpenAsync(connector, modelId, cancellationToken).ConfigureAwait(false);
+        await using (publisher.ConfigureAwait(false))
+        {
+            var run = new Run(this, publisher, jobId, modelId, force, batchSize);
+            var chunk = new List<ImageRef>(options.Value.LookupChunk);
+            await foreach (var image in source.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Add(image);
+                if (chunk.Count == chunk.Capacity)
+                {
+                    await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    chunk.Clear();
+                }
+            }
+
+            await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+            await run.PublishBatchAsync(cancellationToken).ConfigureAwait(false);
+            await publisher.FlushAsync().ConfigureAwait(false);
+
+            var total = run.Enqueued + run.Skipped;
+            var completed = await jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, cancellationToken).ConfigureAwait(false);
+            return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed);
+        }
+    }
+
+    /// <summary>State of one enqueue run.</summary>
+    private sealed class Run(Enqueuer owner, BatchPublisher publisher, Guid jobId, string modelId, bool force, int batchSize)
+    {
+        private List<ImageRef> _batch = new(batchSize);
+
+        public long Enqueued { get; private set; }
+
+        public long Skipped { get; private set; }
+
+        public int Batches { get; private set; }
+
+        public async Task AddChunkAsync(List<ImageRef> chunk, CancellationToken cancellationToken)
+        {
+            // Only images whose identity the listing already knows can be skipped here; the worker
+            // checks the rest after fetching.
+            var stored = force
+                ? []
+                : await StoredContent.GetAsync(
+                    owner.dataSource, modelId, [.. chunk.Where(i => i.ContentId is not null).Select(i => i.Uri)], cancellationToken)
+                    .ConfigureAwait(false);
+            foreach (var image in chunk)
+            {
+                if (image.ContentId is not null && stored.TryGetValue(image.Uri, out var id) && id == image.ContentId)
+                {
+                    Skipped++;
+                    continue;
+                }
+
+                _batch.Add(image);
+                Enqueued++;
+                if (_batch.Count == batchSize)
+                {
+                    await PublishBatchAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async Task PublishBatchAsync(CancellationToken cancellationToken)
+        {
+            if (_batch.Count == 0)
+            {
+                return;
+            }
+
+            await publisher.PublishAsync(new BatchMessage(jobId, Batches, modelId, force, _batch), cancellationToken).ConfigureAwait(false);
+            Batches++;
+            _batch = new List<ImageRef>(batchSize);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Pipeline.Scheduler;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>Enqueue defaults. Bound from the <c>Scheduler</c> section; command-line flags override.</summary>
+public sealed class SchedulerOptions
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>Image URIs per queue message.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>URIs looked up at once when deciding what an incremental run can skip.</summary>
+    [Range(1, 100_000)]
+    public int LookupChunk { get; set; } = 2_000;
+
+    /// <summary>How often <c>--wait</c> polls the job.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

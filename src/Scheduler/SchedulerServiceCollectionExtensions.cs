@@ -1,0 +1,26 @@
+namespace Pipeline.Scheduler;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Common;
+using Pipeline.Scheduler.Enqueueing;
+using Pipeline.Scheduler.Search;
+using Pipeline.Scheduler.Status;
+
+public static class SchedulerServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
+    {
+        builder.AddPipelineCommon();
+        builder.Services.AddOptions<SchedulerOptions>()
+            .Bind(builder.Configuration.GetSection(SchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Enqueuer>();
+        builder.Services.AddSingleton<SourceFactory>();
+        builder.Services.AddSingleton<JobFollower>();
+        builder.Services.AddSingleton<QueryEmbedder>();
+        builder.Services.AddSingleton<Searcher>();
+        return builder;
+    }
+}
