@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Pipeline.Common.Inference.Onnx;
+
+namespace Pipeline.Common.Inference;
+
+/// <summary>
+/// A pretrained CNN with its classifier cut off (Keras <c>include_top=False</c> plus global pooling):
+/// preprocessed image tensors in, L2-normalised embeddings out.
+/// </summary>
+/// <remarks>Calls to <c>Embed</c> are serialised; ONNX Runtime spreads one batch over <see cref="BackboneOptions.IntraOpThreads"/>.</remarks>
+public sealed class Backbone : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly long[] _mapShape;
+    private readonly int _mapLength;
+    private readonly Lock _gate = new();
+    private float[] _inputCopy = [];
+    private float[] _maps = [];
+
+    private Backbone(ModelSpec spec, string weightsSha256, HeadCut cut, LoadedSession loaded)
+    {
+        _session = loaded.Session;
+        _runOptions = loaded.RunOptions;
+        _inputNames = [loaded.InputName];
+        _outputNames = [cut.FeatureOutput];
+        _mapShape = loaded.MapShape;
+        _mapLength = checked((int)loaded.MapShape.Aggregate(1L, (a, b) => a * b));
+        ModelId = spec.Id;
+        WeightsSha256 = weightsSha256;
+        Preprocess = spec.Preprocess;
+        Pooling = spec.Pooling;
+        Cut = cut;
+        Width = loaded.Width;
+    }
+
+    public string ModelId { get; }
+
+    /// <summary>Lower-case hex sha256 of the ONNX file as read from disk (before head removal).</summary>
+    public string WeightsSha256 { get; }
+
+    public PreprocessSpec Preprocess { get; }
+
+    public PoolingMode Pooling { get; }
+
+    public string InputName => _inputNames[0];
+
+    /// <summary>Floats per embedding: the feature map's channel count.</summary>
+    public int Width { get; }
+
+    /// <summary>What head removal cut, for logs.</summary>
+    public HeadCut Cut { get; }
+
+    /// <summary>Reads, verifies and cuts the model, then opens an ONNX Runtime session on the edited graph.</summary>
+    /// <exception cref="InvalidDataException">Hash or input layout/size disagree with <paramref name="spec"/>.</exception>
+    /// <exception cref="NotSupportedException">No classifier head or image input could be identified.</exception>
+    public static Backbone Load(ModelSpec spec, BackboneOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var bytes = File.ReadAllBytes(spec.Path);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (spec.Sha256 is { } expected && !string.Equals(expected, sha, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"Model '{spec.Id}' at {spec.Path} has sha256 {sha}, expected {expected}.");
+        }
+
+        var model = ModelProto.Parser.ParseFrom(bytes);
+        var cut = HeadRemover.Remove(model);
+        var loaded = LoadedSession.Open(model.ToByteArray(), spec, cut, options ?? BackboneOptions.Default);
+        return new Backbone(spec, sha, cut, loaded);
+    }
+
+    /// <summary>
+    /// Embeds one batch without copying it: <paramref name="inputs"/> holds <paramref name="count"/> ×
+    /// <see cref="PreprocessSpec.TensorLength"/> floats in the model's layout; <paramref name="embeddings"/>
+    /// receives <paramref name="count"/> × <see cref="Width"/> unit-length vectors.
+    /// </summary>
+    [OverloadResolutionPriority(1)]
+    public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings)
+    {
+        CheckLengths(inputs.Span, count, embeddings);
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            // ONNX Runtime only reads input tensors.
+            Run(MemoryMarshal.AsMemory(inputs), count, embeddings);
+        }
+    }
+
+    /// <summary>As the memory overload, but copies the batch into a reused buffer first (a span cannot be pinned safely).</summary>
+    public void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
+    {
+        CheckLengths(inputs, count, embeddings);
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_inputCopy.Length < inputs.Length)
+            {
+                _inputCopy = GC.AllocateUninitializedArray<float>(inputs.Length);
+            }
+
+            inputs.CopyTo(_inputCopy);
+            Run(_inputCopy.AsMemory(0, inputs.Length), count, embeddings);
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private void Run(Memory<float> inputs, int count, Span<float> embeddings)
+    {
+        var mapsLength = count * _mapLength;
+        if (_maps.Length < mapsLength)
+        {
+            _maps = GC.AllocateUninitializedArray<float>(mapsLength);
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(
+            OrtMemoryInfo.DefaultInstance, inputs, LoadedSession.InputShape(Preprocess, count));
+        using var output = OrtValue.CreateTensorValueFromMemory(
+            OrtMemoryInfo.DefaultInstance, _maps.AsMemory(0, mapsLength), [count, .. _mapShape]);
+        _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+
+        var maps = _maps.AsSpan(0, mapsLength);
+        if (Cut.AlreadyPooled)
+        {
+            maps.CopyTo(embeddings);
+        }
+        else
+        {
+            GlobalPooling.Pool(Pooling, maps, count, Width, Cut.Layout, embeddings);
+        }
+
+        GlobalPooling.L2NormalizeRows(embeddings, Width);
+    }
+
+    private void CheckLengths(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (inputs.Length != count * Preprocess.TensorLength)
+        {
+            throw new ArgumentException(
+                $"Expected {count} × {Preprocess.TensorLength} input floats, got {inputs.Length}.", nameof(inputs));
+        }
+
+        if (embeddings.Length != count * Width)
+        {
+            throw new ArgumentException(
+                $"Expected room for {count} × {Width} embedding floats, got {embeddings.Length}.", nameof(embeddings));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace Pipeline.Common.Inference;
+
+/// <summary>What head removal did to a classifier graph: where features now come out and what was cut.</summary>
+/// <param name="FeatureOutput">The graph's single remaining output.</param>
+/// <param name="Layout">Where the channels sit in <paramref name="FeatureOutput"/> (NCHW: axis 1, NHWC: last axis).</param>
+/// <param name="Channels">Channel count when known without running the model.</param>
+/// <param name="AlreadyPooled">True when the output is already an [N, C] vector: nothing to pool.</param>
+/// <param name="PoolingNode">The pooling node the cut was made at; null when none was found.</param>
+/// <param name="RemovedNodes">Removed nodes as <c>name (op)</c>, in graph order.</param>
+public sealed record HeadCut(
+    string FeatureOutput,
+    TensorLayout Layout,
+    int? Channels,
+    bool AlreadyPooled,
+    string? PoolingNode,
+    IReadOnlyList<string> RemovedNodes)
+{
+    /// <summary>One line for logs and <c>inspect</c>.</summary>
+    public string Describe()
+    {
+        var width = Channels is { } c ? $"{c} channels" : "channels unknown until run";
+        if (AlreadyPooled)
+        {
+            return $"already headless: output '{FeatureOutput}' is [N, C] ({width})";
+        }
+
+        var layout = Layout.ToString().ToUpperInvariant();
+        var cut = PoolingNode is null
+            ? "output is already a feature map"
+            : $"cut before {PoolingNode}; removed {RemovedNodes.Count} nodes: {string.Join(", ", RemovedNodes)}";
+        return $"features '{FeatureOutput}' ({layout}, {width}); {cut}";
+    }
+}

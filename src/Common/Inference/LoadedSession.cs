@@ -1,0 +1,115 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Pipeline.Common.Inference.Onnx;
+
+namespace Pipeline.Common.Inference;
+
+/// <summary>An ONNX Runtime session on a cut graph, its input checked against the spec and its output shape learnt.</summary>
+/// <param name="MapShape">One image's output shape (batch axis left out).</param>
+internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOptions, string InputName, long[] MapShape, int Width)
+{
+    public static LoadedSession Open(byte[] model, ModelSpec spec, HeadCut cut, BackboneOptions options)
+    {
+        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        // Loading from bytes: external weight files are looked up next to the original file.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(spec.Path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
+        }
+
+        options.ConfigureSession?.Invoke(sessionOptions);
+        var session = new InferenceSession(model, sessionOptions);
+        var runOptions = new RunOptions();
+        try
+        {
+            var inputName = CheckInput(session, spec);
+            var mapShape = WarmUp(session, runOptions, inputName, cut.FeatureOutput, spec.Preprocess);
+            var width = ResolveWidth(mapShape, cut);
+            return new LoadedSession(session, runOptions, inputName, mapShape, width);
+        }
+        catch
+        {
+            runOptions.Dispose();
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public static long[] InputShape(PreprocessSpec preprocess, int count) => preprocess.Layout == TensorLayout.Nchw
+        ? [count, 3, preprocess.InputSize, preprocess.InputSize]
+        : [count, preprocess.InputSize, preprocess.InputSize, 3];
+
+    private static string CheckInput(InferenceSession session, ModelSpec spec)
+    {
+        if (session.InputMetadata.Count != 1)
+        {
+            throw new NotSupportedException(
+                $"Model '{spec.Id}' has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); one image input expected.");
+        }
+
+        var (name, metadata) = session.InputMetadata.First();
+        long[] dims = [.. metadata.Dimensions];
+        if (!metadata.IsTensor || metadata.ElementDataType != TensorElementType.Float || dims.Length != 4)
+        {
+            throw new NotSupportedException(
+                $"Model '{spec.Id}' input '{name}' is {metadata.ElementDataType} [{string.Join(", ", dims)}]; a 4-D float image tensor expected.");
+        }
+
+        var preprocess = spec.Preprocess;
+        if (InputLayout.Detect(dims) is { } layout && layout != preprocess.Layout)
+        {
+            throw new InvalidDataException(
+                $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] is {layout}, but the spec says {preprocess.Layout}.");
+        }
+
+        var spatial = preprocess.Layout == TensorLayout.Nchw ? dims[2..] : dims[1..3];
+        if (spatial.Any(d => d > 0 && d != preprocess.InputSize))
+        {
+            throw new InvalidDataException(
+                $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] does not take {preprocess.InputSize}×{preprocess.InputSize} images.");
+        }
+
+        return name;
+    }
+
+    // One batch of a zero image: proves the cut graph runs and gives the map shape even when it is symbolic.
+    private static long[] WarmUp(InferenceSession session, RunOptions runOptions, string inputName, string outputName, PreprocessSpec preprocess)
+    {
+        var zeros = new float[preprocess.TensorLength];
+        using var input = OrtValue.CreateTensorValueFromMemory(zeros, InputShape(preprocess, 1));
+        using var results = session.Run(runOptions, [inputName], [input], [outputName]);
+        var info = results[0].GetTensorTypeAndShape();
+        if (info.ElementDataType != TensorElementType.Float || info.Shape.Length < 2 || info.Shape[0] != 1)
+        {
+            throw new NotSupportedException(
+                $"Feature output '{outputName}' is {info.ElementDataType} [{string.Join(", ", info.Shape)}]; float [1, …] expected.");
+        }
+
+        return info.Shape[1..];
+    }
+
+    private static int ResolveWidth(long[] mapShape, HeadCut cut)
+    {
+        if (cut.AlreadyPooled)
+        {
+            return mapShape.Length == 1
+                ? checked((int)mapShape[0])
+                : throw new NotSupportedException($"Output '{cut.FeatureOutput}' is [1, {string.Join(", ", mapShape)}]; [N, C] expected.");
+        }
+
+        var channels = checked((int)(cut.Layout == TensorLayout.Nchw ? mapShape[0] : mapShape[^1]));
+        if (cut.Channels is { } expected && expected != channels)
+        {
+            throw new InvalidOperationException(
+                $"Feature map '{cut.FeatureOutput}' [N, {string.Join(", ", mapShape)}] has {channels} channels on its {cut.Layout} channel axis; the graph implied {expected}.");
+        }
+
+        return channels;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Pipeline.Common.Inference.Onnx;
+
+/// <summary>A node that pools a feature map over all its spatial positions.</summary>
+/// <param name="Input">The pooled feature map (quantized when <paramref name="Quantization"/> is set).</param>
+internal sealed record GlobalPoolingNode(
+    NodeProto Node,
+    string Input,
+    TensorLayout Layout,
+    QuantizedInput? Quantization)
+{
+    public string Describe() => NodeDescription.Of(Node);
+}
