@@ -1,0 +1,75 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common.Sources;
+
+/// <summary>
+/// Reads Azure blobs: with the configured connection string's credentials when the URL is on its endpoint,
+/// otherwise anonymously (public containers, or a SAS carried in the URL). Identity is the blob's ETag.
+/// </summary>
+/// <remarks>
+/// Throttling, 5xx and dropped connections are retried by the SDK (<see cref="BlobOptions"/>); what still
+/// fails after that propagates as an outage. 404 → NotFound; other 4xx (403, 409, 400) → FetchFailed.
+/// </remarks>
+public sealed class BlobImageFetcher : IImageFetcher
+{
+    private readonly BlobServiceClient? _service;
+    private readonly BlobClientOptions _clientOptions;
+    private readonly long _maxBytes;
+
+    public BlobImageFetcher(IOptions<BlobOptions> blobOptions, IOptions<FetchOptions> fetchOptions)
+    {
+        ArgumentNullException.ThrowIfNull(blobOptions);
+        ArgumentNullException.ThrowIfNull(fetchOptions);
+        BlobOptionsValidator.ThrowIfInvalid(blobOptions.Value);
+        FetchOptionsValidator.ThrowIfInvalid(fetchOptions.Value);
+        _clientOptions = BlobServiceClientFactory.CreateClientOptions(blobOptions.Value);
+        _maxBytes = fetchOptions.Value.MaxBytes;
+        if (!string.IsNullOrWhiteSpace(blobOptions.Value.ConnectionString))
+        {
+            _service = new BlobServiceClient(blobOptions.Value.ConnectionString, _clientOptions);
+            Endpoints = BlobEndpoints.FromServiceClient(_service);
+        }
+        else
+        {
+            Endpoints = BlobEndpoints.PublicCloudOnly;
+        }
+    }
+
+    /// <summary>The endpoints whose URLs are blobs for this fetcher; parse manifests with the same ones.</summary>
+    public BlobEndpoints Endpoints { get; }
+
+    public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
+    {
+        var image = ImageUri.Parse(uri, Endpoints);
+        if (image.Blob is not { } location)
+        {
+            throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not an Azure Blob URL");
+        }
+        var client = ClientFor(image, location);
+        try
+        {
+            var response = await client.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var download = response.Value;
+            var details = download.Details;
+            var data = await BoundedStreamReader.ReadAsync(
+                download.Content, details.ContentLength, _maxBytes, image.ToString(), cancellationToken).ConfigureAwait(false);
+            return new FetchedImage(image.Value, ContentIds.ForETag(details.ETag.ToString()) ?? ContentIds.ForSha256(data.Span), data);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new ImageFailureException(FailureReason.NotFound, $"{image} does not exist ({ex.ErrorCode})", ex);
+        }
+        catch (RequestFailedException ex) when (ex.Status is >= 400 and < 500 and not (408 or 412 or 429))
+        {
+            // 412: the blob changed while a resumed download ran; a later attempt reads the new version.
+            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} refused: HTTP {ex.Status} {ex.ErrorCode}", ex);
+        }
+    }
+
+    private BlobClient ClientFor(ImageUri image, BlobLocation location) =>
+        _service is not null && BlobEndpoints.SameService(location.ServiceUri, _service.Uri)
+            ? _service.GetBlobContainerClient(location.ContainerName).GetBlobClient(location.BlobName)
+            : new BlobClient(image.Uri, _clientOptions);
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common.Sources;
+
+/// <summary>Reads local files; identity is <c>stat:size:mtime</c> taken from the open handle.</summary>
+public sealed class FileImageFetcher : IImageFetcher
+{
+    private readonly long _maxBytes;
+    private readonly string[] _allowedRoots;
+
+    public FileImageFetcher(IOptions<FetchOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        FetchOptionsValidator.ThrowIfInvalid(value);
+        _maxBytes = value.MaxBytes;
+        _allowedRoots = [.. value.AllowedFileRoots.Select(AsFolderPrefix)];
+    }
+
+    public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
+    {
+        var image = ImageUri.Parse(uri);
+        if (image.LocalPath is not { } path)
+        {
+            throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not a local file");
+        }
+        if (_allowedRoots.Length > 0 && !_allowedRoots.Any(root => path.StartsWith(root, StringComparison.Ordinal)))
+        {
+            throw new ImageFailureException(FailureReason.Refused, $"{image} is outside the allowed file roots");
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // Stat the handle we read from, so identity and bytes describe the same file even if the path is replaced.
+            var length = RandomAccess.GetLength(handle);
+            var lastWrite = File.GetLastWriteTimeUtc(handle);
+            if (length > _maxBytes)
+            {
+                throw BoundedStreamReader.TooLarge(image.ToString(), _maxBytes);
+            }
+            var buffer = new byte[length];
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(total), total, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break; // truncated while we read; the next listing sees the new stat
+                }
+                total += read;
+            }
+            return new FetchedImage(image.Value, ContentIds.ForFileStat(length, lastWrite), buffer.AsMemory(0, total));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageFailureException(FailureReason.NotFound, $"{image} does not exist", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            // Also what opening a directory gives on Unix.
+            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} cannot be read (permission denied or not a file)", ex);
+        }
+    }
+
+    // "/data/photos" → "/data/photos/", so "/data/photos2/x.jpg" does not pass as inside it.
+    private static string AsFolderPrefix(string root)
+    {
+        var full = Path.GetFullPath(root);
+        return Path.EndsInDirectorySeparator(full) ? full : full + Path.DirectorySeparatorChar;
+    }
+}

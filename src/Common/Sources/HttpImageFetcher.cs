@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common.Sources;
+
+/// <summary>
+/// Reads http(s) images through one shared <see cref="HttpClient"/>. Identity is a strong ETag when the
+/// server sends one, otherwise the SHA-256 of the bytes.
+/// </summary>
+/// <remarks>
+/// Http hosts are third parties, so every failure is a per-image failure, never an outage:
+/// 404/410 → NotFound; other 4xx and 3xx (too many redirects, https→http) → FetchFailed;
+/// 5xx, 408, 429 and dropped connections are retried with exponential back-off, then FetchFailed;
+/// no complete answer within <see cref="FetchOptions.HttpTimeout"/> → Timeout (not retried).
+/// </remarks>
+public sealed class HttpImageFetcher : IImageFetcher, IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly FetchOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public HttpImageFetcher(IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
+        : this(Validated(options), null, timeProvider, logger)
+    {
+    }
+
+    /// <param name="handler">Replaces the network in tests; null builds the production <see cref="SocketsHttpHandler"/>.</param>
+    internal HttpImageFetcher(FetchOptions options, HttpMessageHandler? handler, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        FetchOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _client = new HttpClient(handler ?? CreateHandler(options), disposeHandler: true)
+        {
+            // Our own per-attempt timeout (TimeProvider-driven) replaces HttpClient's.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
+        if (!string.IsNullOrWhiteSpace(options.HttpUserAgent))
+        {
+            _client.DefaultRequestHeaders.UserAgent.ParseAdd(options.HttpUserAgent);
+        }
+        _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("image/*"));
+        _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+    }
+
+    public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
+    {
+        var image = ImageUri.Parse(uri);
+        if (image.Kind == ImageUriKind.File)
+        {
+            throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not an http(s) URL");
+        }
+
+        var maxAttempts = _options.HttpRetries + 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(_options.HttpTimeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            string problem;
+            TimeSpan? retryAfter = null;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, image.Uri);
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    return await ReadAsync(image, response, linked.Token).ConfigureAwait(false);
+                }
+                if (status is 404 or 410)
+                {
+                    throw new ImageFailureException(FailureReason.NotFound, $"{image} answered HTTP {status}");
+                }
+                if (!IsRetryable(status))
+                {
+                    var why = status is >= 300 and < 400 ? " (redirect not followed: too many, or to another scheme)" : "";
+                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status}{why}");
+                }
+                if (attempt >= maxAttempts)
+                {
+                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status} on all {attempt} attempts");
+                }
+                problem = $"HTTP {status}";
+                retryAfter = RetryAfter(response.Headers.RetryAfter);
+            }
+            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                && ex is OperationCanceledException or HttpRequestException or IOException)
+            {
+                throw new ImageFailureException(FailureReason.Timeout, $"{image} gave no complete answer within {_options.HttpTimeout}", ex);
+            }
+            catch (HttpRequestException ex) when (!IsTransient(ex.HttpRequestError))
+            {
+                // TLS, protocol and limit errors are properties of the host: another try would end the same.
+                throw new ImageFailureException(FailureReason.FetchFailed, $"{image} failed: {ex.HttpRequestError}", ex);
+            }
+            catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
+            {
+                // Refused or reset connections, failed DNS, a body cut short: worth another try.
+                if (attempt >= maxAttempts)
+                {
+                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} failed on all {attempt} attempts: {Describe(ex)}", ex);
+                }
+                problem = Describe(ex);
+            }
+
+            var delay = BackOff(attempt, retryAfter);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var redacted = image.ToString();
+                SourcesLog.RetryingHttpFetch(_logger, redacted, delay, problem, attempt + 1, maxAttempts);
+            }
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<FetchedImage> ReadAsync(ImageUri image, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // HTML served as an image is left to the decoder, which fails it as Undecodable.
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var data = await BoundedStreamReader.ReadAsync(
+                body, response.Content.Headers.ContentLength, _options.MaxBytes, image.ToString(), cancellationToken).ConfigureAwait(false);
+            var contentId = response.Headers.ETag is { IsWeak: false } etag
+                ? ContentIds.ForETag(etag.Tag) ?? ContentIds.ForSha256(data.Span)
+                : ContentIds.ForSha256(data.Span);
+            return new FetchedImage(image.Value, contentId, data);
+        }
+    }
+
+    private TimeSpan BackOff(int attempt, TimeSpan? retryAfter)
+    {
+        var exponential = _options.HttpRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 16));
+        var delay = retryAfter > exponential ? retryAfter.Value : exponential;
+        return delay > _options.HttpMaxRetryDelay ? _options.HttpMaxRetryDelay : delay;
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _timeProvider.GetUtcNow(),
+        _ => null,
+    };
+
+    private static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
+
+    private static bool IsTransient(HttpRequestError error) => error is HttpRequestError.Unknown
+        or HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+        or HttpRequestError.ResponseEnded or HttpRequestError.ProxyTunnelError;
+
+    private static string Describe(Exception ex) =>
+        ex is HttpRequestException { HttpRequestError: var error and not HttpRequestError.Unknown } ? error.ToString() : ex.GetType().Name;
+
+    private static FetchOptions Validated(IOptions<FetchOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Value;
+    }
+
+    private static SocketsHttpHandler CreateHandler(FetchOptions options) => new()
+    {
+        AllowAutoRedirect = options.HttpMaxRedirects > 0,
+        MaxAutomaticRedirections = Math.Max(1, options.HttpMaxRedirects),
+        // Images are already compressed; decompressing would only blur the byte limit.
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = options.HttpTimeout,
+        // Re-resolve DNS now and then: the client lives as long as the worker.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        UseCookies = false,
+    };
+}

@@ -1,0 +1,29 @@
+namespace Pipeline.Common.Sources;
+
+/// <summary>A manifest line that is not valid CSV/JSON or lacks a URI; fatal to the listing.</summary>
+/// <remarks>Messages name the file and line, never the line's text (it may carry a SAS).</remarks>
+public sealed class ManifestFormatException : FormatException
+{
+    public ManifestFormatException()
+    {
+    }
+
+    public ManifestFormatException(string message)
+        : base(message)
+    {
+    }
+
+    public ManifestFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public ManifestFormatException(string manifest, long lineNumber, string problem, Exception? innerException = null)
+        : base($"{manifest}, line {lineNumber}: {problem}", innerException)
+    {
+        LineNumber = lineNumber;
+    }
+
+    /// <summary>1-based line of the problem; 0 when unknown.</summary>
+    public long LineNumber { get; }
+}

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Common.Sources;
+
+/// <summary>Source-generated log messages; URIs passed here are already redacted.</summary>
+internal static partial class SourcesLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Retrying {Uri} in {Delay} after {Problem} (attempt {Attempt} of {MaxAttempts})")]
+    public static partial void RetryingHttpFetch(ILogger logger, string uri, TimeSpan delay, string problem, int attempt, int maxAttempts);
+}
