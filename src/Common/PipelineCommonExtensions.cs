@@ -26,7 +26,7 @@ public static class PipelineCommonExtensions
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<RabbitMqConnector>();
-        services.AddSingleton<ImagePreprocessor>();
+        services.AddSingleton(_ => new ImagePreprocessor());
         services.AddImageFetching(builder.Configuration);
         return builder;
     }

@@ -13,6 +13,8 @@ using Pipeline.Common.Storage;
 public sealed class Enqueuer(
     PipelineDataSource dataSource, JobStore jobs, RabbitMqConnector connector, IOptions<SchedulerOptions> options)
 {
+    private PipelineDataSource DataSource => dataSource;
+
     public async Task<EnqueueResult> RunAsync(
         IImageSource source, string modelId, bool force, int batchSize, CancellationToken cancellationToken)
     {
@@ -65,7 +67,7 @@ public sealed class Enqueuer(
             var stored = force
                 ? []
                 : await StoredContent.GetAsync(
-                    owner.dataSource, modelId, [.. chunk.Where(i => i.ContentId is not null).Select(i => i.Uri)], cancellationToken)
+                    owner.DataSource, modelId, [.. chunk.Where(i => i.ContentId is not null).Select(i => i.Uri)], cancellationToken)
                     .ConfigureAwait(false);
             foreach (var image in chunk)
             {

@@ -9,7 +9,7 @@ public sealed class QueryEmbedder(IImageFetcher fetcher, ImagePreprocessor prepr
 {
     public async Task<float[]> EmbedAsync(Backbone backbone, string uri, CancellationToken cancellationToken)
     {
-        var image = await fetcher.FetchAsync(ImageUri.Normalize(uri), cancellationToken).ConfigureAwait(false);
+        var image = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
         var tensor = new float[backbone.Preprocess.TensorLength];
         preprocessor.DecodeInto(image.Data.Span, backbone.Preprocess, tensor);
         var embedding = new float[backbone.Width];

@@ -12,7 +12,7 @@ public sealed class Searcher(PipelineDataSource dataSource, QueryEmbedder embedd
         var spec = modelOptions.Value.ToSpec();
         var registered = await ModelRegistry.FindAsync(dataSource, spec.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"nothing is indexed for model '{spec.Id}' yet: run a job first");
-        using var backbone = Backbone.Load(spec, 0);
+        using var backbone = Backbone.Load(spec);
         if (registered.WeightsSha256 != backbone.WeightsSha256 || registered.Preprocessing != spec.Preprocess.Describe())
         {
             throw new InvalidOperationException(

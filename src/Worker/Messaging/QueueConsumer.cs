@@ -54,8 +54,8 @@ internal sealed class QueueConsumer(
     {
         var spec = modelOptions.Value.ToSpec();
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
-        using var backbone = Backbone.Load(spec, _options.IntraOpThreads);
-        Log.HeadRemoved(logger, backbone.CutDescription);
+        using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads });
+        Log.HeadRemoved(logger, backbone.Cut.Describe());
         var identity = new ModelIdentity(
             spec.Id, backbone.WeightsSha256, spec.Preprocess.Describe(), spec.Pooling.ToString().ToLowerInvariant(), backbone.Width);
         await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);

@@ -34,7 +34,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Environment = ServiceEndpoints.Environment(ModelId, "test." + Guid.NewGuid().ToString("N"));
+        Environment = ServiceEndpoints.ProcessEnvironment(ModelId, "test." + Guid.NewGuid().ToString("N"));
         Environment["PIPELINE_Worker__InferenceBatchSize"] = "8";
         Scheduler = await SchedulerHarness.StartAsync(Environment);
         for (var i = 0; i < 2; i++)

@@ -3,7 +3,7 @@ namespace Pipeline.IntegrationTests.EndToEnd;
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
 
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndGroup.Name)]
 public sealed class FolderJobTests(EndToEndFixture fixture)
 {
     private static readonly string SamplesPrefix = new Uri(RepoPaths.SampleImages + "/").AbsoluteUri + "%";

@@ -7,20 +7,20 @@ namespace Pipeline.IntegrationTests.Infrastructure;
 internal static class ServiceEndpoints
 {
     public static string Postgres { get; } =
-        Environment.GetEnvironmentVariable("PIPELINE_Postgres__ConnectionString")
+        System.Environment.GetEnvironmentVariable("PIPELINE_Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=55432;Username=pipeline;Database=pipeline";
 
     public static string RabbitMq { get; } =
-        Environment.GetEnvironmentVariable("PIPELINE_RabbitMq__Uri") ?? "amqp://guest:guest@127.0.0.1:5672/";
+        System.Environment.GetEnvironmentVariable("PIPELINE_RabbitMq__Uri") ?? "amqp://guest:guest@127.0.0.1:5672/";
 
     public static string Blob { get; } =
-        Environment.GetEnvironmentVariable("PIPELINE_Blob__ConnectionString") ?? "UseDevelopmentStorage=true";
+        System.Environment.GetEnvironmentVariable("PIPELINE_Blob__ConnectionString") ?? "UseDevelopmentStorage=true";
 
     /// <summary>A fresh model id: its own table and queue, so tests never see each other's rows.</summary>
     public static string NewModelId(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 13)];
 
     /// <summary>Configuration every process of one test shares (environment-variable form).</summary>
-    public static Dictionary<string, string> Environment(string modelId, string queuePrefix) => new()
+    public static Dictionary<string, string> ProcessEnvironment(string modelId, string queuePrefix) => new()
     {
         ["PIPELINE_Postgres__ConnectionString"] = Postgres,
         ["PIPELINE_RabbitMq__Uri"] = RabbitMq,

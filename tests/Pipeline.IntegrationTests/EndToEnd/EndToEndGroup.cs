@@ -1,7 +1,7 @@
 namespace Pipeline.IntegrationTests.EndToEnd;
 
 [CollectionDefinition(Name)]
-public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
+public sealed class EndToEndGroup : ICollectionFixture<EndToEndFixture>
 {
     public const string Name = "end-to-end";
 }
