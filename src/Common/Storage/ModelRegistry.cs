@@ -14,9 +14,14 @@ public static class ModelRegistry
         var columnType = model.ColumnType;
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockModel = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockModel.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.ModelId });
+            await lockModel.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var insert = new NpgsqlCommand(
             """
-            SELECT pg_advisory_xact_lock(hashtext($1));
             INSERT INTO models (id, weights_sha256, preprocessing, pooling, dims, column_type, table_name)
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING;
             """, connection, transaction))
