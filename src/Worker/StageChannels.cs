@@ -18,7 +18,7 @@ internal sealed class StageChannels(WorkerOptions options)
     public Channel<DecodedWork> Infer { get; } = Bounded<DecodedWork>(options.InferenceBatchSize * 2);
 
     /// <summary>Never more than the prefetch count of messages are in flight, so this never blocks for long.</summary>
-    public Channel<InFlightMessage> Completed { get; } = Bounded<InFlightMessage>(options.Prefetch + 1);
+    public Channel<InFlightMessage> Completed { get; } = Bounded<InFlightMessage>(options.EffectivePrefetch + 1);
 
     private static Channel<T> Bounded<T>(int capacity) =>
         Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });

@@ -15,9 +15,13 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan BatchFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Unacked messages the broker may hand this worker; enough to fill two inference batches.</summary>
-    [Range(1, 1000)]
-    public int Prefetch { get; set; } = 4;
+    /// <summary>Unacked messages the broker may hand this worker; 0 = enough to fill two inference batches.</summary>
+    [Range(0, 1000)]
+    public int Prefetch { get; set; }
+
+    /// <summary>URIs per message the scheduler sends (its <c>BatchSize</c>); sizes the automatic prefetch.</summary>
+    [Range(1, 10_000)]
+    public int ExpectedMessageSize { get; set; } = 32;
 
     /// <summary>Concurrent fetches (I/O bound: more than cores).</summary>
     [Range(1, 512)]
@@ -38,6 +42,12 @@ public sealed class WorkerOptions
     /// <summary>On SIGTERM, how long in-flight messages may take to finish before they are returned to the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Two inference batches' worth of messages: one being filled while the previous one runs, so
+    /// inference never waits on the broker, and no more (unacked messages are redelivered work on a crash).
+    /// </summary>
+    public int EffectivePrefetch => Prefetch > 0 ? Prefetch : Math.Max(2, 2 * (int)Math.Ceiling(InferenceBatchSize / (double)ExpectedMessageSize));
 
     public int EffectiveDecodeConcurrency => DecodeConcurrency > 0 ? DecodeConcurrency : Environment.ProcessorCount;
 }

@@ -68,7 +68,7 @@ internal sealed class QueueConsumer(
             {
                 var queue = connector.Options.QueueFor(spec.Id);
                 await RabbitMqConnector.DeclareQueueAsync(channel, queue, stoppingToken).ConfigureAwait(false);
-                await channel.BasicQosAsync(0, (ushort)_options.Prefetch, global: false, stoppingToken).ConfigureAwait(false);
+                await channel.BasicQosAsync(0, (ushort)_options.EffectivePrefetch, global: false, stoppingToken).ConfigureAwait(false);
 
                 var channels = new StageChannels(_options);
                 var settler = new MessageSettler(channel);
@@ -85,7 +85,7 @@ internal sealed class QueueConsumer(
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, channels, settler, spec.Id, abort.Token);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
-                Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.Prefetch);
+                Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.EffectivePrefetch);
 
                 var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
                 var first = await Task.WhenAny(stopped, Task.WhenAny(stages)).ConfigureAwait(false);

@@ -27,7 +27,7 @@ public sealed class FolderJobTests(EndToEndFixture fixture)
     [Fact]
     public async Task FolderJob_StoredVectors_AreUnitLengthAndCarryTheModelIdentity()
     {
-        var norm = await fixture.ScalarAsync<double>($"SELECT max(abs(l2_norm(embedding) - 1)) FROM {fixture.Table}");
+        var norm = await fixture.ScalarAsync<double>($"SELECT max(abs(vector_norm(embedding) - 1)) FROM {fixture.Table}");
         Assert.True(norm < 1e-4, $"vectors are not L2-normalised: max deviation {norm}");
         var dims = await fixture.ScalarAsync<int>($"SELECT vector_dims(embedding) FROM {fixture.Table} LIMIT 1");
         Assert.Equal(1280, dims);
