@@ -30,9 +30,9 @@ public sealed class BatchPublisher : IAsyncDisposable
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                 cancellationToken).ConfigureAwait(false);
-            var queue = connector.Options.QueueFor(modelId);
-            await RabbitMqConnector.DeclareQueueAsync(channel, queue, cancellationToken).ConfigureAwait(false);
-            return new BatchPublisher(connection, channel, queue, connector.Options.MaxOutstandingConfirms);
+            var topology = new QueueTopology(connector.Options, modelId);
+            await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
+            return new BatchPublisher(connection, channel, topology.Main, connector.Options.MaxOutstandingConfirms);
         }
         catch
         {

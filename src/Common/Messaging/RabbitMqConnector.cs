@@ -22,14 +22,4 @@ public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options)
         };
         return factory.CreateConnectionAsync(cancellationToken);
     }
-
-    /// <summary>Quorum queue: replicated and durable, and it counts deliveries for dead-lettering.</summary>
-    public static Task DeclareQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken) =>
-        channel.QueueDeclareAsync(
-            queue,
-            durable: true,
-            exclusive: false,
-            autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
-            cancellationToken: cancellationToken);
 }

@@ -19,5 +19,20 @@ public sealed class RabbitMqOptions
     [Range(1, 10_000)]
     public int MaxOutstandingConfirms { get; set; } = 256;
 
+    /// <summary>Attempts of a message that meets transient errors (fetch outage, lost database) before it is dead-lettered.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Back-off before the first retry; doubles with each attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deliveries of one message (crashes included) before the quorum queue dead-letters it.</summary>
+    [Range(1, 1000)]
+    public int MaxDeliveries { get; set; } = 20;
+
     public string QueueFor(string modelId) => $"{QueuePrefix}.{modelId}";
 }

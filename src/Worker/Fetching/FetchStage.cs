@@ -44,7 +44,7 @@ internal sealed class FetchStage(
             {
                 // Not this image's fault (storage unreachable, throttled past retries): let another attempt have it.
                 Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
-                await settler.ReturnAsync(item.Message, cancellationToken).ConfigureAwait(false);
+                await settler.RetryLaterAsync(item.Message, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
