@@ -17,6 +17,16 @@ public sealed class JobStore(PipelineDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when the batch's rows are already committed (a redelivered message: nothing to do but ack).</summary>
+    public async Task<bool> IsBatchCommittedAsync(Guid jobId, int batchNo, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM job_batches WHERE job_id = $1 AND batch_no = $2)", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchNo });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
     /// <summary>Records the final count once every batch is published.</summary>
     /// <returns>True when the job is already complete (everything skipped, or workers were faster).</returns>
     public async Task<bool> MarkEnqueuedAsync(Guid jobId, long total, long skippedAtEnqueue, int batches, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ using RabbitMQ.Client.Events;
 /// </summary>
 internal sealed class QueueConsumer(
     PipelineDataSource dataSource,
+    JobStore jobs,
     RabbitMqConnector connector,
     IImageFetcher fetcher,
     ImagePreprocessor preprocessor,
@@ -179,6 +180,12 @@ internal sealed class QueueConsumer(
         IReadOnlyDictionary<string, string> stored;
         try
         {
+            if (await jobs.IsBatchCommittedAsync(message.JobId, message.BatchNo, abort).ConfigureAwait(false))
+            {
+                await settler.AckAsync(received, abort).ConfigureAwait(false);
+                return;
+            }
+
             stored = message.Force
                 ? new Dictionary<string, string>()
                 : await StoredContent.GetAsync(dataSource, modelId, [.. message.Items.Select(i => i.Uri)], abort).ConfigureAwait(false);
