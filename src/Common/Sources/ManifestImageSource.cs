@@ -101,16 +101,22 @@ public sealed class ManifestImageSource : IImageSource
                 continue;
             }
             var recordLine = lineNumber;
-            var text = line;
-            while (!Split(text, fields, recordLine))
+            if (!Split(line, fields, recordLine))
             {
-                var next = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw Malformed(recordLine, "a quoted field is never closed");
-                lineNumber++;
-                text = string.Concat(text, "\n", next);
-                if (text.Length > MaxCsvRecordChars)
+                // A quoted field spans lines: gather them; only a line with a quote can close it.
+                var record = new StringBuilder(line);
+                var closed = false;
+                while (!closed)
                 {
-                    throw Malformed(recordLine, $"a quoted field runs past {MaxCsvRecordChars} characters (unbalanced quote?)");
+                    var next = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
+                        ?? throw Malformed(recordLine, "a quoted field is never closed");
+                    lineNumber++;
+                    record.Append('\n').Append(next);
+                    if (record.Length > MaxCsvRecordChars)
+                    {
+                        throw Malformed(recordLine, $"a quoted field runs past {MaxCsvRecordChars} characters (unbalanced quote?)");
+                    }
+                    closed = next.Contains('"', StringComparison.Ordinal) && Split(record.ToString(), fields, recordLine);
                 }
             }
 
