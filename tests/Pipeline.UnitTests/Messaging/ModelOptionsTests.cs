@@ -18,7 +18,7 @@ public sealed class ModelOptionsTests
     [Fact]
     public void ToSpec_OwnModel_HasNoExpectedHashUnlessGiven()
     {
-        var spec = new ModelOptions { Id = "resnet50", Path = "/models/r50.onnx", Preprocess = PreprocessMode.Caffe, Resize = ResizePolicy.Squash }.ToSpec();
+        var spec = new ModelOptions { Id = "own", Path = "/models/r50.onnx", Preprocess = PreprocessMode.Caffe, Resize = ResizePolicy.Squash }.ToSpec();
         Assert.Null(spec.Sha256);
         Assert.Equal("caffe;squash224;nchw", spec.Preprocess.Describe());
     }
