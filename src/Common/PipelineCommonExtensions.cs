@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
@@ -26,6 +27,7 @@ public static class PipelineCommonExtensions
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<ModelFileCache>();
         services.AddSingleton(_ => new ImagePreprocessor());
         services.AddImageFetching(builder.Configuration);
         return builder;

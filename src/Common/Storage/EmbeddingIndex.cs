@@ -3,7 +3,8 @@ namespace Pipeline.Common.Storage;
 using Npgsql;
 
 /// <summary>
-/// The HNSW (cosine) index of a model's table. It is built when the model's first job completes,
+/// The HNSW index of a model's table: cosine on the column, or Hamming on its binary quantization for widths
+/// HNSW cannot index directly (see <see cref="VectorStorage"/>). It is built when the model's first job completes,
 /// so a bulk load pays one fast build instead of per-row graph inserts; afterwards it is maintained
 /// online, which suits the small increments of cron runs.
 /// </summary>
@@ -17,15 +18,31 @@ public static class EmbeddingIndex
             return false;
         }
 
+        var storage = model.Storage;
+        var indexed = storage.Index == VectorIndexKind.BinaryQuantized
+            ? $"({BinaryQuantized(storage)}) bit_hamming_ops"
+            : $"embedding {VectorColumnType.CosineOps(storage.ColumnType)}";
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT pg_advisory_lock(hashtext('{model.Table}_hnsw'));
-            CREATE INDEX IF NOT EXISTS {model.Table}_hnsw ON {model.Table}
-                USING hnsw (embedding {VectorColumnType.CosineOps(model.ColumnType)});
-            SELECT pg_advisory_unlock(hashtext('{model.Table}_hnsw'));
+            SELECT pg_advisory_lock(hashtext('{IndexName(model)}'));
+            CREATE INDEX IF NOT EXISTS {IndexName(model)} ON {model.Table} USING hnsw ({indexed});
+            SELECT pg_advisory_unlock(hashtext('{IndexName(model)}'));
             """, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    public static string IndexName(ModelIdentity model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Table + "_hnsw";
+    }
+
+    /// <summary>The indexed expression of a binary-quantized index; queries must spell it the same to use the index.</summary>
+    public static string BinaryQuantized(VectorStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return $"binary_quantize(embedding)::bit({storage.Dims})";
     }
 }
