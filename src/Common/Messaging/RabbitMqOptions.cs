@@ -1,6 +1,7 @@
 namespace Pipeline.Common.Messaging;
 
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Common.Storage;
 
 /// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
 public sealed class RabbitMqOptions
@@ -34,5 +35,24 @@ public sealed class RabbitMqOptions
     [Range(1, 1000)]
     public int MaxDeliveries { get; set; } = 20;
 
-    public string QueueFor(string modelId) => $"{QueuePrefix}.{modelId}";
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed the broker's certificate, when the system store does not trust it.
+    /// amqps only; the host name is still checked.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Name the broker's certificate must carry, when it is not the URI's host (e.g. connecting by IP).</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>Client certificate (PEM) for mutual TLS, with <see cref="TlsClientKeyFile"/> (unencrypted PEM key).</summary>
+    public string? TlsClientCertificateFile { get; set; }
+
+    public string? TlsClientKeyFile { get; set; }
+
+    /// <summary>The queue of a model; the id is validated, since it comes from configuration.</summary>
+    public string QueueFor(string modelId)
+    {
+        ModelIdentity.ValidateId(modelId);
+        return $"{QueuePrefix}.{modelId}";
+    }
 }

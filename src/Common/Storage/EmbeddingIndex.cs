@@ -17,15 +17,25 @@ public static class EmbeddingIndex
             return false;
         }
 
+        // The lock key is a value, so a parameter; identifiers cannot be, and the table name is validated by ModelIdentity.
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockIndex = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockIndex.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.Table + "_hnsw" });
+            await lockIndex.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = new NpgsqlCommand(
             $"""
-            SELECT pg_advisory_lock(hashtext('{model.Table}_hnsw'));
             CREATE INDEX IF NOT EXISTS {model.Table}_hnsw ON {model.Table}
-                USING hnsw (embedding {VectorColumnType.CosineOps(model.ColumnType)});
-            SELECT pg_advisory_unlock(hashtext('{model.Table}_hnsw'));
-            """, connection) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                USING hnsw (embedding {VectorColumnType.CosineOps(model.ColumnType)})
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -46,7 +46,7 @@ public sealed class ManifestImageSourceTests : IDisposable
                 "file:///abs/c.jpg",
                 "https://example.com/d.jpg?x=1",
                 "https://acct.blob.core.windows.net/c/e.jpg",
-                "ftp://nope/f.jpg", // kept verbatim: the worker records it as InvalidUri
+                "ftp://nope/f.jpg", // kept verbatim: the URI policy refuses it
             ],
             refs.Select(r => r.Uri));
         Assert.All(refs, r => Assert.Null(r.ContentId));
