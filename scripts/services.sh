@@ -300,8 +300,12 @@ install_azurite() {
     log "azurite: npm ci ($(node -p "require('$TOOLS_SRC/package.json').dependencies.azurite"))"
     mkdir -p "$TOOLS_DIR"
     cp "$TOOLS_SRC/package.json" "$TOOLS_SRC/package-lock.json" "$TOOLS_DIR/"
-    run_logged "$LOG_DIR/npm.log" "npm ci (azurite)" \
-        in_dir "$TOOLS_DIR" npm ci --no-audit --no-fund --loglevel=error
+    # One retry: registry fetches occasionally hit idle timeouts; the retry reuses npm's cache.
+    if ! in_dir "$TOOLS_DIR" npm ci --no-audit --no-fund --loglevel=error >>"$LOG_DIR/npm.log" 2>&1; then
+        log "azurite: npm ci failed, retrying once"
+        run_logged "$LOG_DIR/npm.log" "npm ci (azurite)" \
+            in_dir "$TOOLS_DIR" npm ci --no-audit --no-fund --loglevel=error
+    fi
     echo "$want" >"$stamp"
 }
 

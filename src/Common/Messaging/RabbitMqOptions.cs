@@ -35,6 +35,10 @@ public sealed class RabbitMqOptions
     [Range(1, 1000)]
     public int MaxDeliveries { get; set; } = 20;
 
+    /// <summary>How long the scheduler keeps re-sending while the broker is unreachable before it gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// PEM file of the CA (or CAs) that signed the broker's certificate, when the system store does not trust it.
     /// amqps only; the host name is still checked.

@@ -46,7 +46,7 @@ public sealed class Enqueuer(
 
             await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
             await run.PublishBatchAsync(cancellationToken).ConfigureAwait(false);
-            await publisher.FlushAsync().ConfigureAwait(false);
+            await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var total = run.Enqueued + run.Skipped + run.Refused;
             var completed = await jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, cancellationToken).ConfigureAwait(false);

@@ -54,6 +54,9 @@ internal sealed class QueueConsumer(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var spec = modelOptions.Value.ToSpec();
+
+        // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
+        OpenCvSharp.Cv2.SetNumThreads(1);
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
         using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads });
         Log.HeadRemoved(logger, backbone.Cut.Describe());

@@ -81,6 +81,48 @@ public sealed class ServiceRestartTests
         }
     }
 
+    [Fact]
+    public async Task RabbitMqRestart_WhileEnqueuing_SchedulerResendsAndTheJobCompletes()
+    {
+        var folder = Directory.CreateTempSubdirectory("enqueue-restart-").FullName;
+        var photo = RepoPaths.Sample("rocket.jpg");
+        var files = Enumerable.Range(0, 300).Select(i => Path.Combine(folder, $"{i:D4}.jpg")).ToList();
+        files.ForEach(f => File.Copy(photo, f));
+        var modelId = ServiceEndpoints.NewModelId("enqrestart");
+        var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
+        await using var worker = WorkerProcess.Start(environment);
+        await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        using var scheduler = await SchedulerHarness.StartAsync(environment);
+        try
+        {
+            // 300 one-image messages trickling over ~6 s; the broker restarts about one second in.
+            var enqueue = scheduler.Get<Enqueuer>().RunAsync(
+                new SlowSource(files, TimeSpan.FromMilliseconds(20)), modelId, force: false, batchSize: 1, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await RestartAsync("rabbitmq");
+            var job = await enqueue;
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var jobs = scheduler.Get<JobStore>();
+            JobStatus status;
+            while (!(status = (await jobs.GetAsync(job.JobId, timeout.Token))!.Value.Status).IsComplete)
+            {
+                Assert.False(worker.HasExited, worker.Log);
+                await Task.Delay(250, timeout.Token);
+            }
+
+            Assert.Equal(300, status.Total);
+            Assert.Equal(300, status.Embedded);
+            await using var connection = await scheduler.Get<PipelineDataSource>().OpenAsync(CancellationToken.None);
+            await using var command = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {ModelIdentity.TableFor(modelId)}", connection);
+            Assert.Equal(300L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static async Task RestartAsync(string service)
     {
         var info = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "services.sh"))
