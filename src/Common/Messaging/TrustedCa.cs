@@ -27,6 +27,8 @@ internal static class TrustedCa
             using var custom = new X509Chain();
             custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             custom.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            // A private CA rarely publishes revocation lists; without this every chain would fail as "unknown".
+            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             // Intermediates the broker sent along.
             if (chain is not null)
             {

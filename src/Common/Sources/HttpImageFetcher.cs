@@ -148,11 +148,11 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
                 throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected more than {_options.HttpMaxRedirects} times");
             }
             var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+            _policy.CheckRedirect(image, next);
             if (target.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
                 throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected from https to http");
             }
-            _policy.CheckRedirect(image, next);
             target = next;
         }
     }

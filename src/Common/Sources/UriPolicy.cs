@@ -174,9 +174,8 @@ public sealed partial class UriPolicy
         {
             return;
         }
-        // Literal addresses are judged here; names after DNS resolution, at connect time.
-        if ((IPAddress.TryParse(host, out var address) && NonPublicNetworks.Contains(address))
-            || host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal))
+        // Literal addresses are judged here; names (localhost too) after DNS resolution, at connect time.
+        if (IPAddress.TryParse(host, out var address) && NonPublicNetworks.Contains(address))
         {
             throw Refused(shown, $"'{host}' is {NonPublicAddress}");
         }

@@ -53,6 +53,20 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task EnumerateAsync_PathWithDotDot_IsKeptVerbatimForThePolicyToRefuse()
+    {
+        var path = _dir.File("sets/list.txt", "../../etc/passwd\nfile:///data/../etc/shadow\nok.jpg\n");
+
+        var refs = await SourceTestHelpers.ReadAllAsync(new ManifestImageSource(path));
+
+        Assert.Equal("../../etc/passwd", refs[0].Uri);
+        Assert.Equal("file:///data/../etc/shadow", refs[1].Uri);
+        Assert.StartsWith("file:///", refs[2].Uri, StringComparison.Ordinal);
+        Assert.All(refs[..2], r => Assert.Equal(
+            FailureReason.Refused, Assert.Throws<ImageFailureException>(() => UriPolicy.AllowAll().Check(r.Uri)).Reason));
+    }
+
+    [Fact]
     public async Task Text_manifest_classifies_with_the_given_blob_endpoints()
     {
         var path = _dir.File("list.txt", "http://127.0.0.1:10000/devstoreaccount1/c/a%20b.jpg\n");
