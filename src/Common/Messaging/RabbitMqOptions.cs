@@ -1,6 +1,7 @@
 namespace Pipeline.Common.Messaging;
 
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Common.Storage;
 
 /// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
 public sealed class RabbitMqOptions
@@ -38,5 +39,24 @@ public sealed class RabbitMqOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(2);
 
-    public string QueueFor(string modelId) => $"{QueuePrefix}.{modelId}";
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed the broker's certificate, when the system store does not trust it.
+    /// amqps only; the host name is still checked.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Name the broker's certificate must carry, when it is not the URI's host (e.g. connecting by IP).</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>Client certificate (PEM) for mutual TLS, with <see cref="TlsClientKeyFile"/> (unencrypted PEM key).</summary>
+    public string? TlsClientCertificateFile { get; set; }
+
+    public string? TlsClientKeyFile { get; set; }
+
+    /// <summary>The queue of a model; the id is validated, since it comes from configuration.</summary>
+    public string QueueFor(string modelId)
+    {
+        ModelIdentity.ValidateId(modelId);
+        return $"{QueuePrefix}.{modelId}";
+    }
 }

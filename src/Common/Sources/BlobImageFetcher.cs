@@ -19,11 +19,15 @@ public sealed class BlobImageFetcher : IImageFetcher
     private readonly BlobServiceClient? _service;
     private readonly BlobClientOptions _clientOptions;
     private readonly long _maxBytes;
+    private readonly UriPolicy _policy;
 
-    public BlobImageFetcher(IOptions<BlobOptions> blobOptions, IOptions<FetchOptions> fetchOptions)
+    /// <param name="policy">Checked before any request; its blob endpoints should be <see cref="Endpoints"/>.</param>
+    public BlobImageFetcher(IOptions<BlobOptions> blobOptions, IOptions<FetchOptions> fetchOptions, UriPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(blobOptions);
         ArgumentNullException.ThrowIfNull(fetchOptions);
+        ArgumentNullException.ThrowIfNull(policy);
+        _policy = policy;
         BlobOptionsValidator.ThrowIfInvalid(blobOptions.Value);
         FetchOptionsValidator.ThrowIfInvalid(fetchOptions.Value);
         _clientOptions = BlobServiceClientFactory.CreateClientOptions(blobOptions.Value);
@@ -44,6 +48,7 @@ public sealed class BlobImageFetcher : IImageFetcher
 
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
+        _policy.Check(uri);
         var image = ImageUri.Parse(uri, Endpoints);
         if (image.Blob is not { } location)
         {

@@ -39,11 +39,7 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
+        ChildEnvironment.Apply(info, environment);
         info.Environment["Logging__Console__FormatterName"] = "simple";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process);

@@ -16,7 +16,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         var fetch = new FetchOptions();
         configure?.Invoke(fetch);
-        return new BlobImageFetcher(Options.Create(azurite.Options(blob)), Options.Create(fetch));
+        return new BlobImageFetcher(Options.Create(azurite.Options(blob)), Options.Create(fetch), UriPolicy.AllowAll(azurite.Endpoints));
     }
 
     private static byte[] Content(string name) => [.. Png, .. System.Text.Encoding.UTF8.GetBytes(name)];
@@ -120,7 +120,8 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
         var sasConnectionString = $"BlobEndpoint={azurite.Service.Uri.GetLeftPart(UriPartial.Path)};SharedAccessSignature={listOnly.Query.TrimStart('?')}";
         var fetcher = new BlobImageFetcher(
             Options.Create(azurite.Options(o => o.ConnectionString = sasConnectionString)),
-            Options.Create(new FetchOptions()));
+            Options.Create(new FetchOptions()),
+            UriPolicy.AllowAll(azurite.Endpoints));
 
         var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
             fetcher.FetchAsync(azurite.Container.GetBlobClient(name).Uri.AbsoluteUri, CancellationToken.None).AsTask());

@@ -99,7 +99,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
             HttpTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        return new HttpImageFetcher(Options.Create(options), TimeProvider.System, NullLogger<HttpImageFetcher>.Instance);
+        return new HttpImageFetcher(Options.Create(options), UriPolicy.AllowAll(), TimeProvider.System, NullLogger<HttpImageFetcher>.Instance);
     }
 
     private async Task<ImageFailureException> FailsAsync(string path, Action<FetchOptions>? configure = null)

@@ -9,11 +9,13 @@ public sealed class FileImageFetcherTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static FileImageFetcher Fetcher(Action<FetchOptions>? configure = null)
+    private static FileImageFetcher Fetcher(Action<FetchOptions>? configure = null, Action<UriPolicyOptions>? policy = null)
     {
         var options = new FetchOptions();
         configure?.Invoke(options);
-        return new FileImageFetcher(Options.Create(options));
+        var policyOptions = new UriPolicyOptions();
+        policy?.Invoke(policyOptions);
+        return new FileImageFetcher(Options.Create(options), new UriPolicy(policyOptions, BlobEndpoints.PublicCloudOnly));
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class FileImageFetcherTests : IDisposable
     {
         var inside = _dir.File("photos/a.jpg");
         var sibling = _dir.File("photos2/a.jpg");
-        var fetcher = Fetcher(o => o.AllowedFileRoots.Add(Path.Combine(_dir.Path, "photos")));
+        var fetcher = Fetcher(policy: o => o.AllowedFileRoots.Add(Path.Combine(_dir.Path, "photos")));
 
         var ok = await fetcher.FetchAsync(inside, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(sibling, CancellationToken.None).AsTask());

@@ -36,7 +36,7 @@ public sealed class FolderImageSourceTests : IDisposable
         File.SetLastWriteTimeUtc(path, new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567));
 
         var listed = Assert.Single(await SourceTestHelpers.ReadAllAsync(new FolderImageSource(_dir.Path)));
-        var fetched = await new FileImageFetcher(Options.Create(new FetchOptions())).FetchAsync(listed.Uri, CancellationToken.None);
+        var fetched = await new FileImageFetcher(Options.Create(new FetchOptions()), UriPolicy.AllowAll()).FetchAsync(listed.Uri, CancellationToken.None);
 
         Assert.Equal($"stat:1234:{new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567).Ticks}", listed.ContentId);
         Assert.Equal(listed.ContentId, fetched.ContentId);

@@ -15,7 +15,7 @@ public sealed class HttpImageFetcherTests
     {
         var options = new FetchOptions { HttpRetries = 2, HttpRetryDelay = TimeSpan.FromMilliseconds(1), HttpMaxRetryDelay = TimeSpan.FromMilliseconds(5) };
         configure?.Invoke(options);
-        return new HttpImageFetcher(options, handler, TimeProvider.System, NullLogger.Instance);
+        return new HttpImageFetcher(options, UriPolicy.AllowAll(), handler, TimeProvider.System, NullLogger.Instance);
     }
 
     private static StubHttpHandler Answer(Func<int, HttpResponseMessage> respond) =>

@@ -9,7 +9,7 @@ public sealed class ImageFetcherTests
     private readonly RecordingFetcher _http = new("http");
 
     private ImageFetcher Dispatcher() =>
-        new(_files, _blobs, _http, BlobEndpoints.FromConnectionString("UseDevelopmentStorage=true"));
+        new(_files, _blobs, _http, UriPolicy.AllowAll(BlobEndpoints.FromConnectionString("UseDevelopmentStorage=true")));
 
     [Theory]
     [InlineData("/data/a.jpg", "file", "file:///data/a.jpg")]
@@ -26,12 +26,15 @@ public sealed class ImageFetcherTests
         Assert.Equal(expectedUri, image.Uri);
     }
 
-    [Fact]
-    public async Task Invalid_uri_fails_before_any_fetcher_runs()
+    [Theory]
+    [InlineData("http:///y.jpg", FailureReason.InvalidUri)]
+    [InlineData("gopher://x/y.jpg", FailureReason.Refused)]
+    [InlineData("/data/../etc/passwd", FailureReason.Refused)]
+    public async Task Invalid_or_refused_uri_fails_before_any_fetcher_runs(string uri, FailureReason reason)
     {
-        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => Dispatcher().FetchAsync("gopher://x/y.jpg", CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => Dispatcher().FetchAsync(uri, CancellationToken.None).AsTask());
 
-        Assert.Equal(FailureReason.InvalidUri, ex.Reason);
+        Assert.Equal(reason, ex.Reason);
         Assert.Equal(0, _files.Calls + _blobs.Calls + _http.Calls);
     }
 

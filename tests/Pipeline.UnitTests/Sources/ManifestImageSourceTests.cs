@@ -46,10 +46,24 @@ public sealed class ManifestImageSourceTests : IDisposable
                 "file:///abs/c.jpg",
                 "https://example.com/d.jpg?x=1",
                 "https://acct.blob.core.windows.net/c/e.jpg",
-                "ftp://nope/f.jpg", // kept verbatim: the worker records it as InvalidUri
+                "ftp://nope/f.jpg", // kept verbatim: the URI policy refuses it
             ],
             refs.Select(r => r.Uri));
         Assert.All(refs, r => Assert.Null(r.ContentId));
+    }
+
+    [Fact]
+    public async Task EnumerateAsync_PathWithDotDot_IsKeptVerbatimForThePolicyToRefuse()
+    {
+        var path = _dir.File("sets/list.txt", "../../etc/passwd\nfile:///data/../etc/shadow\nok.jpg\n");
+
+        var refs = await SourceTestHelpers.ReadAllAsync(new ManifestImageSource(path));
+
+        Assert.Equal("../../etc/passwd", refs[0].Uri);
+        Assert.Equal("file:///data/../etc/shadow", refs[1].Uri);
+        Assert.StartsWith("file:///", refs[2].Uri, StringComparison.Ordinal);
+        Assert.All(refs[..2], r => Assert.Equal(
+            FailureReason.Refused, Assert.Throws<ImageFailureException>(() => UriPolicy.AllowAll().Check(r.Uri)).Reason));
     }
 
     [Fact]

@@ -29,7 +29,6 @@ public sealed class OptionsTests
     [InlineData("HttpRetryDelay", "-00:00:01")]
     [InlineData("HttpMaxRetryDelay", "00:00:00.1")]
     [InlineData("HttpMaxRedirects", "-1")]
-    [InlineData("AllowedFileRoots:0", "relative/root")]
     public void Invalid_fetch_settings_fail_validation(string key, string value)
     {
         using var provider = Services(new() { ["Fetch:" + key] = value });
