@@ -14,9 +14,11 @@ public static class ModelRegistry
         var columnType = model.ColumnType;
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One lock for all models, not one per model: two registrations each insert into `models` and then
+        // create a table referencing it, and those two steps deadlock against each other if interleaved.
         await using (var lockModel = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
         {
-            lockModel.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.ModelId });
+            lockModel.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "pipeline.models" });
             await lockModel.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
