@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
@@ -31,6 +32,7 @@ public static class PipelineCommonExtensions
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<ModelFileCache>();
         services.AddSingleton(_ => new ImagePreprocessor());
         services.AddImageFetching(builder.Configuration);
         return builder;

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Enqueueing;
+using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-/// <summary>The <c>pipeline</c> command line: enqueue, status, search.</summary>
+/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models.</summary>
 public static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
@@ -24,10 +25,13 @@ public static class SchedulerCli
             "  pipeline enqueue --manifest uris.csv --batch-size 64\n" +
             "  pipeline enqueue --container photos --prefix 2026/ --force\n" +
             "  pipeline status 0193… --wait\n" +
-            "  pipeline search ./query.jpg --top 5");
+            "  pipeline search ./query.jpg --top 5\n" +
+            "  pipeline models\n" +
+            "  pipeline models inspect ./resnet50.onnx");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
+        root.Subcommands.Add(ModelsCommand.Create(output));
         return root;
     }
 

@@ -35,8 +35,11 @@ public sealed class Backbone : IDisposable
         _mapLength = checked((int)loaded.MapShape.Aggregate(1L, (a, b) => a * b));
         ModelId = spec.Id;
         WeightsSha256 = weightsSha256;
-        Preprocess = spec.Preprocess;
+        Preprocess = loaded.Preprocess;
         Pooling = spec.Pooling;
+        GemP = spec.GemP;
+        L2Normalize = spec.L2Normalize;
+        PoolingDescription = spec.DescribePooling(pooledByModel: cut.AlreadyPooled);
         Cut = cut;
         Width = loaded.Width;
     }
@@ -46,9 +49,17 @@ public sealed class Backbone : IDisposable
     /// <summary>Lower-case hex sha256 of the ONNX file as read from disk (before head removal).</summary>
     public string WeightsSha256 { get; }
 
+    /// <summary>The preprocessing the model is fed with (its layout as the model's input shape showed, unless set explicitly).</summary>
     public PreprocessSpec Preprocess { get; }
 
     public PoolingMode Pooling { get; }
+
+    public float GemP { get; }
+
+    public bool L2Normalize { get; }
+
+    /// <summary>Stable text stored with every vector, e.g. <c>avg</c> or <c>gem3</c> (see <see cref="ModelSpec.DescribePooling"/>).</summary>
+    public string PoolingDescription { get; }
 
     public string InputName => _inputNames[0];
 
@@ -59,7 +70,7 @@ public sealed class Backbone : IDisposable
     public HeadCut Cut { get; }
 
     /// <summary>Reads, verifies and cuts the model, then opens an ONNX Runtime session on the edited graph.</summary>
-    /// <exception cref="InvalidDataException">Hash or input layout/size disagree with <paramref name="spec"/>.</exception>
+    /// <exception cref="InvalidDataException">Hash, input layout/size or width disagree with <paramref name="spec"/>.</exception>
     /// <exception cref="NotSupportedException">No classifier head or image input could be identified.</exception>
     public static Backbone Load(ModelSpec spec, BackboneOptions? options = null)
     {
@@ -74,6 +85,15 @@ public sealed class Backbone : IDisposable
         var model = ModelProto.Parser.ParseFrom(bytes);
         var cut = HeadRemover.Remove(model);
         var loaded = LoadedSession.Open(model.ToByteArray(), spec, cut, options ?? BackboneOptions.Default);
+        if (spec.ExpectedWidth is { } expectedWidth && expectedWidth != loaded.Width)
+        {
+            loaded.Session.Dispose();
+            loaded.RunOptions.Dispose();
+            throw new InvalidDataException(
+                $"Model '{spec.Id}' at {spec.Path} gives {loaded.Width}-wide features, but its catalogue entry promises {expectedWidth}: " +
+                "pick the right Model:Backbone, or 'custom' for a model outside the catalogue.");
+        }
+
         return new Backbone(spec, sha, cut, loaded);
     }
 
@@ -146,10 +166,13 @@ public sealed class Backbone : IDisposable
         }
         else
         {
-            GlobalPooling.Pool(Pooling, maps, count, Width, Cut.Layout, embeddings);
+            GlobalPooling.Pool(Pooling, maps, count, Width, Cut.Layout, embeddings, GemP);
         }
 
-        GlobalPooling.L2NormalizeRows(embeddings, Width);
+        if (L2Normalize)
+        {
+            GlobalPooling.L2NormalizeRows(embeddings, Width);
+        }
     }
 
     private void CheckLengths(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)

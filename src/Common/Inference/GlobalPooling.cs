@@ -1,16 +1,24 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace Pipeline.Common.Inference;
 
 /// <summary>
-/// Global pooling of backbone feature maps (Keras <c>pooling='avg'|'max'</c>) and L2 normalisation.
+/// Global pooling of backbone feature maps (Keras <c>pooling='avg'|'max'</c>, generalised mean) and L2 normalisation.
 /// Works on any spatial rank: a map is [C, S…] when channels-first (NCHW) or [S…, C] when channels-last (NHWC).
 /// </summary>
 public static class GlobalPooling
 {
+    /// <summary>GeM's exponent unless told otherwise (Radenović et al. use 3 for retrieval).</summary>
+    public const float DefaultGemP = 3f;
+
+    /// <summary>GeM clamps activations to at least this before the power, so zeros and negatives stay finite.</summary>
+    public const float GemEpsilon = 1e-6f;
+
     /// <summary>Pools <paramref name="count"/> maps laid end to end into <paramref name="count"/> × channels values.</summary>
+    /// <param name="gemP">GeM's exponent; ignored by the other modes.</param>
     public static void Pool(
-        PoolingMode mode, ReadOnlySpan<float> maps, int count, int channels, TensorLayout layout, Span<float> pooled)
+        PoolingMode mode, ReadOnlySpan<float> maps, int count, int channels, TensorLayout layout, Span<float> pooled, float gemP = DefaultGemP)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -29,13 +37,17 @@ public static class GlobalPooling
         {
             var map = maps.Slice(i * mapLength, mapLength);
             var vector = pooled.Slice(i * channels, channels);
-            if (mode == PoolingMode.Max)
+            switch (mode)
             {
-                Max(map, layout, vector);
-            }
-            else
-            {
-                Average(map, layout, vector);
+                case PoolingMode.Max:
+                    Max(map, layout, vector);
+                    break;
+                case PoolingMode.Gem:
+                    GeneralizedMean(map, layout, gemP, vector);
+                    break;
+                default:
+                    Average(map, layout, vector);
+                    break;
             }
         }
     }
@@ -84,6 +96,50 @@ public static class GlobalPooling
         }
     }
 
+    /// <summary>
+    /// Generalised mean over all spatial positions of one map: (mean over positions of max(x, ε)^p)^(1/p),
+    /// with ε = <see cref="GemEpsilon"/>; the channel count is <c>pooled.Length</c>.
+    /// </summary>
+    public static void GeneralizedMean(ReadOnlySpan<float> map, TensorLayout layout, float p, Span<float> pooled)
+    {
+        if (!(p > 0f) || !float.IsFinite(p))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), p, "GeM's p must be a positive finite number.");
+        }
+
+        var positions = Positions(map, pooled.Length);
+        var scratchLength = layout == TensorLayout.Nchw ? positions : pooled.Length;
+        var rented = ArrayPool<float>.Shared.Rent(scratchLength);
+        try
+        {
+            var scratch = rented.AsSpan(0, scratchLength);
+            if (layout == TensorLayout.Nchw)
+            {
+                for (var c = 0; c < pooled.Length; c++)
+                {
+                    ClampedPower(map.Slice(c * positions, positions), p, scratch);
+                    pooled[c] = TensorPrimitives.Sum<float>(scratch);
+                }
+            }
+            else
+            {
+                pooled.Clear();
+                for (var s = 0; s < positions; s++)
+                {
+                    ClampedPower(map.Slice(s * pooled.Length, pooled.Length), p, scratch);
+                    TensorPrimitives.Add(pooled, scratch, pooled);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+
+        TensorPrimitives.Divide(pooled, positions, pooled);
+        TensorPrimitives.Pow(pooled, 1f / p, pooled);
+    }
+
     /// <summary>Scales each <paramref name="width"/>-long row of <paramref name="vectors"/> to unit length.</summary>
     public static void L2NormalizeRows(Span<float> vectors, int width)
     {
@@ -107,6 +163,12 @@ public static class GlobalPooling
         {
             TensorPrimitives.Divide(vector, norm, vector);
         }
+    }
+
+    private static void ClampedPower(ReadOnlySpan<float> values, float p, Span<float> destination)
+    {
+        TensorPrimitives.Max(values, GemEpsilon, destination);
+        TensorPrimitives.Pow(destination, p, destination);
     }
 
     private static int Positions(ReadOnlySpan<float> map, int channels)

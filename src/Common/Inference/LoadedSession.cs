@@ -5,8 +5,10 @@ using Pipeline.Common.Inference.Onnx;
 namespace Pipeline.Common.Inference;
 
 /// <summary>An ONNX Runtime session on a cut graph, its input checked against the spec and its output shape learnt.</summary>
+/// <param name="Preprocess">The spec's preprocessing, with the layout the model's input shape shows when the spec lets it decide.</param>
 /// <param name="MapShape">One image's output shape (batch axis left out).</param>
-internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOptions, string InputName, long[] MapShape, int Width)
+internal sealed record LoadedSession(
+    InferenceSession Session, RunOptions RunOptions, string InputName, PreprocessSpec Preprocess, long[] MapShape, int Width)
 {
     public static LoadedSession Open(byte[] model, ModelSpec spec, HeadCut cut, BackboneOptions options)
     {
@@ -28,10 +30,10 @@ internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOpt
         var runOptions = new RunOptions();
         try
         {
-            var inputName = CheckInput(session, spec);
-            var mapShape = WarmUp(session, runOptions, inputName, cut.FeatureOutput, spec.Preprocess);
+            var (inputName, preprocess) = CheckInput(session, spec);
+            var mapShape = WarmUp(session, runOptions, inputName, cut.FeatureOutput, preprocess);
             var width = ResolveWidth(mapShape, cut);
-            return new LoadedSession(session, runOptions, inputName, mapShape, width);
+            return new LoadedSession(session, runOptions, inputName, preprocess, mapShape, width);
         }
         catch
         {
@@ -45,7 +47,7 @@ internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOpt
         ? [count, 3, preprocess.InputSize, preprocess.InputSize]
         : [count, preprocess.InputSize, preprocess.InputSize, 3];
 
-    private static string CheckInput(InferenceSession session, ModelSpec spec)
+    private static (string Name, PreprocessSpec Preprocess) CheckInput(InferenceSession session, ModelSpec spec)
     {
         if (session.InputMetadata.Count != 1)
         {
@@ -64,8 +66,10 @@ internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOpt
         var preprocess = spec.Preprocess;
         if (InputLayout.Detect(dims) is { } layout && layout != preprocess.Layout)
         {
-            throw new InvalidDataException(
-                $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] is {layout}, but the spec says {preprocess.Layout}.");
+            preprocess = spec.LayoutFromModel
+                ? preprocess with { Layout = layout }
+                : throw new InvalidDataException(
+                    $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] is {layout}, but the spec says {preprocess.Layout}.");
         }
 
         var spatial = preprocess.Layout == TensorLayout.Nchw ? dims[2..] : dims[1..3];
@@ -75,7 +79,7 @@ internal sealed record LoadedSession(InferenceSession Session, RunOptions RunOpt
                 $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] does not take {preprocess.InputSize}×{preprocess.InputSize} images.");
         }
 
-        return name;
+        return (name, preprocess);
     }
 
     // One batch of a zero image: proves the cut graph runs and gives the map shape even when it is symbolic.

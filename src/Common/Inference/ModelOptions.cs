@@ -1,12 +1,16 @@
 namespace Pipeline.Common.Inference;
 
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Common.Inference.Catalogue;
+using Pipeline.Common.Inference.ModelFiles;
+using Pipeline.Common.Storage;
 
 /// <summary>
-/// Which backbone to run and how to feed it. Bound from the <c>Model</c> section. The defaults are
-/// the bundled MobileNetV2 (ONNX Model Zoo, int8) with its torchvision-style preprocessing.
+/// Which backbone to run and how to feed it. Bound from the <c>Model</c> section. A catalogue entry (named by
+/// <see cref="Backbone"/>, else by <see cref="Id"/>) supplies the defaults; every explicit setting overrides them.
+/// The defaults are the bundled MobileNetV2 (ONNX Model Zoo, int8) with its torchvision-style preprocessing.
 /// </summary>
-public sealed class ModelOptions
+public sealed class ModelOptions : IValidatableObject
 {
     public const string Section = "Model";
 
@@ -20,32 +24,108 @@ public sealed class ModelOptions
     [Required, RegularExpression("^[a-z][a-z0-9_]{0,39}$")]
     public string Id { get; set; } = BundledId;
 
-    /// <summary>ONNX file; empty means the bundled model next to the program.</summary>
+    /// <summary>Catalogue entry (e.g. <c>resnet50</c>); empty looks the <see cref="Id"/> up; <c>custom</c> uses none.</summary>
+    public string? Backbone { get; set; }
+
+    /// <summary>ONNX file: a local path, an http(s) URL or an Azure Blob URL; empty means the bundled model next to the program.</summary>
     public string? Path { get; set; }
 
-    /// <summary>Expected sha256 of the file; checked at load when set.</summary>
+    /// <summary>Expected sha256 of the file; checked at download and at load when set.</summary>
     [RegularExpression("^[0-9a-f]{64}$")]
     public string? Sha256 { get; set; }
 
+    /// <summary>Where downloaded models are kept; empty: <c>$XDG_CACHE_HOME/pipeline/models</c>, <c>~/.cache/…</c> or the temp folder.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Allow a plain <c>http://</c> model URL (a local mirror); weights are otherwise fetched over TLS only.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Longest a model download may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     [Range(8, 2048)]
-    public int InputSize { get; set; } = 224;
+    public int? InputSize { get; set; }
 
     [Range(8, 4096)]
-    public int ResizeShortSide { get; set; } = 256;
+    public int? ResizeShortSide { get; set; }
 
-    public ResizePolicy Resize { get; set; } = ResizePolicy.ShortSideThenCenterCrop;
+    public ResizePolicy? Resize { get; set; }
 
-    public PreprocessMode Preprocess { get; set; } = PreprocessMode.Torch;
+    public PreprocessMode? Preprocess { get; set; }
 
-    public TensorLayout Layout { get; set; } = TensorLayout.Nchw;
+    /// <summary>Input layout; empty: the one the model's input shape shows (else the entry's default).</summary>
+    public TensorLayout? Layout { get; set; }
 
     public PoolingMode Pooling { get; set; } = PoolingMode.Avg;
 
+    /// <summary>GeM's exponent (with <see cref="PoolingMode.Gem"/>).</summary>
+    [Range(1.0, 32.0)]
+    public float GemP { get; set; } = GlobalPooling.DefaultGemP;
+
+    /// <summary>Scale embeddings to unit length (on by default).</summary>
+    public bool L2Normalize { get; set; } = true;
+
+    /// <summary>Full (float32 <c>vector</c>) or Half (float16 <c>halfvec</c>) storage; Auto picks by width.</summary>
+    public StoragePrecision StoragePrecision { get; set; } = StoragePrecision.Auto;
+
+    /// <summary>The catalogue entry the settings start from; null for a custom model.</summary>
+    public BackboneEntry? CatalogueEntry => Backbone == BackboneCatalogue.Custom
+        ? null
+        : BackboneCatalogue.Find(string.IsNullOrEmpty(Backbone) ? Id : Backbone);
+
+    /// <summary>The full spec; <see cref="ModelSpec.Path"/> is still a URL for a remote model (see <c>ModelFileCache</c>).</summary>
     public ModelSpec ToSpec()
     {
         var bundled = string.IsNullOrEmpty(Path);
-        var path = bundled ? System.IO.Path.Combine(AppContext.BaseDirectory, "models", BundledFile) : System.IO.Path.GetFullPath(Path!);
+        var path = bundled
+            ? System.IO.Path.Combine(AppContext.BaseDirectory, "models", BundledFile)
+            : ModelLocation.Parse(Path!).LocalPathOrUrl;
         var sha = Sha256 ?? (bundled ? BundledSha256 : null);
-        return new ModelSpec(Id, path, sha, new PreprocessSpec(InputSize, ResizeShortSide, Resize, Preprocess, Layout), Pooling);
+        return new ModelSpec(Id, path, sha, ToPreprocessSpec(), Pooling)
+        {
+            GemP = GemP,
+            L2Normalize = L2Normalize,
+            LayoutFromModel = Layout is null,
+            ExpectedWidth = CatalogueEntry?.Width,
+        };
+    }
+
+    /// <summary>Explicit settings first, then the catalogue entry's, then torchvision's 224/256 crop in torch mode, NCHW.</summary>
+    public PreprocessSpec ToPreprocessSpec()
+    {
+        var entry = CatalogueEntry;
+        var size = InputSize ?? entry?.InputSize ?? 224;
+        var shortSide = ResizeShortSide
+            ?? (InputSize is null && entry is not null ? entry.ResizeShortSide : BackboneEntry.ShortSideFor(size));
+        return new PreprocessSpec(
+            size,
+            shortSide,
+            Resize ?? entry?.Resize ?? ResizePolicy.ShortSideThenCenterCrop,
+            Preprocess ?? entry?.Mode ?? PreprocessMode.Torch,
+            Layout ?? entry?.Layout ?? TensorLayout.Nchw);
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(Backbone) && Backbone != BackboneCatalogue.Custom && BackboneCatalogue.Find(Backbone) is null)
+        {
+            yield return new ValidationResult(
+                $"Backbone '{Backbone}' is not in the catalogue ({string.Join(", ", BackboneCatalogue.All.Select(e => e.Name))}, or '{BackboneCatalogue.Custom}').",
+                [nameof(Backbone)]);
+        }
+
+        if (!string.IsNullOrEmpty(Path) && ModelLocation.Validate(Path) is { } problem)
+        {
+            yield return new ValidationResult(problem, [nameof(Path)]);
+        }
+
+        var spec = ToPreprocessSpec();
+        if (spec.Resize == ResizePolicy.ShortSideThenCenterCrop && spec.ResizeShortSide < spec.InputSize)
+        {
+            yield return new ValidationResult(
+                $"ResizeShortSide {spec.ResizeShortSide} is smaller than InputSize {spec.InputSize}: nothing to crop.",
+                [nameof(ResizeShortSide), nameof(InputSize)]);
+        }
     }
 }

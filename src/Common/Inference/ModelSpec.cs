@@ -1,12 +1,45 @@
+using System.Globalization;
+
 namespace Pipeline.Common.Inference;
 
 /// <summary>Which model a worker runs and how it is fed: the identity stored with every vector.</summary>
 /// <param name="Id">Short name, also the storage table suffix (e.g. <c>mobilenetv2</c>).</param>
-/// <param name="Path">Local path of the ONNX file.</param>
+/// <param name="Path">Local path of the ONNX file (an http(s) or blob URL until <c>ModelFileCache</c> has fetched it).</param>
 /// <param name="Sha256">Expected weights hash (lower-case hex); null to accept whatever is there.</param>
 public sealed record ModelSpec(
     string Id,
     string Path,
     string? Sha256,
     PreprocessSpec Preprocess,
-    PoolingMode Pooling);
+    PoolingMode Pooling)
+{
+    /// <summary>What <see cref="DescribePooling"/> says for a model that outputs [N, C] and so pools itself.</summary>
+    public const string InModelPooling = "in-model";
+
+    /// <summary>GeM's exponent when <see cref="Pooling"/> is <see cref="PoolingMode.Gem"/>.</summary>
+    public float GemP { get; init; } = GlobalPooling.DefaultGemP;
+
+    /// <summary>Scale every embedding to unit length (on by default: cosine and inner product then agree).</summary>
+    public bool L2Normalize { get; init; } = true;
+
+    /// <summary>
+    /// True when nobody set the layout explicitly: the one the model's input shape shows wins over
+    /// <see cref="PreprocessSpec.Layout"/>. False: an explicit layout that the model contradicts is an error.
+    /// </summary>
+    public bool LayoutFromModel { get; init; }
+
+    /// <summary>The width the chosen catalogue entry promises; loading fails when the model disagrees. Null: any.</summary>
+    public int? ExpectedWidth { get; init; }
+
+    /// <summary>Stable text stored with every vector, e.g. <c>avg</c>, <c>max</c>, <c>gem3</c>, <c>gem2.5;nol2</c>.</summary>
+    public string DescribePooling(bool pooledByModel = false)
+    {
+        var mode = (pooledByModel, Pooling) switch
+        {
+            (true, _) => InModelPooling,
+            (_, PoolingMode.Gem) => string.Create(CultureInfo.InvariantCulture, $"gem{GemP:0.###}"),
+            _ => Pooling.ToString().ToLowerInvariant(),
+        };
+        return L2Normalize ? mode : mode + ";nol2";
+    }
+}

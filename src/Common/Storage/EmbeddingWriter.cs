@@ -12,7 +12,7 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
 {
     private readonly string _table = model.Table;
     private readonly string _staging = "staging_" + model.Table;
-    private readonly bool _half = model.ColumnType == "halfvec";
+    private readonly bool _half = model.Storage.IsHalf;
 
     public string ModelId => model.ModelId;
 

@@ -1,10 +1,21 @@
 namespace Pipeline.Common.Storage;
 
 using System.Text.RegularExpressions;
+using Pipeline.Common.Inference;
 
 /// <summary>What every stored vector carries: the model, its exact weights, preprocessing and pooling.</summary>
-public sealed partial record ModelIdentity(string ModelId, string WeightsSha256, string Preprocessing, string Pooling, int Dims)
+/// <param name="Precision">How the vectors are stored; with <see cref="Dims"/> it fixes <see cref="Storage"/>.</param>
+public sealed partial record ModelIdentity(
+    string ModelId, string WeightsSha256, string Preprocessing, string Pooling, int Dims, StoragePrecision Precision = StoragePrecision.Auto)
 {
+    /// <summary>The identity of what <paramref name="backbone"/> embeds, stored at <paramref name="precision"/>.</summary>
+    public static ModelIdentity Of(Backbone backbone, StoragePrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        return new ModelIdentity(
+            backbone.ModelId, backbone.WeightsSha256, backbone.Preprocess.Describe(), backbone.PoolingDescription, backbone.Width, precision);
+    }
+
     /// <summary>Model ids become table names, so only a safe identifier subset is accepted.</summary>
     public static void ValidateId(string modelId)
     {
@@ -23,7 +34,16 @@ public sealed partial record ModelIdentity(string ModelId, string WeightsSha256,
 
     public string Table => TableFor(ModelId);
 
-    public string ColumnType => VectorColumnType.For(Dims);
+    public VectorStorage Storage => VectorStorage.For(Dims, Precision);
+
+    public string ColumnType => Storage.ColumnType;
+
+    /// <summary>Whether vectors of both identities can share a table: same weights, preprocessing, pooling and storage.</summary>
+    public bool IsCompatibleWith(ModelIdentity other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with { Precision = other.Precision } == other && Storage == other.Storage;
+    }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]
     private static partial Regex IdPattern();

@@ -38,7 +38,7 @@ public static class ModelRegistry
 
         var registered = await ReadAsync(connection, transaction, model.ModelId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"model '{model.ModelId}' vanished while registering");
-        if (registered != model)
+        if (!registered.IsCompatibleWith(model))
         {
             throw new InvalidOperationException(
                 $"model '{model.ModelId}' is registered as {Describe(registered)} but this process has {Describe(model)}; " +
@@ -76,7 +76,7 @@ public static class ModelRegistry
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string modelId, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(
-            "SELECT weights_sha256, preprocessing, pooling, dims FROM models WHERE id = $1", connection, transaction);
+            "SELECT weights_sha256, preprocessing, pooling, dims, column_type FROM models WHERE id = $1", connection, transaction);
         select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -84,9 +84,11 @@ public static class ModelRegistry
             return null;
         }
 
-        return new ModelIdentity(modelId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+        return new ModelIdentity(
+            modelId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+            VectorStorage.PrecisionOf(reader.GetString(4)));
     }
 
     private static string Describe(ModelIdentity m) =>
-        $"(sha256 {m.WeightsSha256[..Math.Min(12, m.WeightsSha256.Length)]}…, {m.Preprocessing}, {m.Pooling}, {m.Dims} dims)";
+        $"(sha256 {m.WeightsSha256[..Math.Min(12, m.WeightsSha256.Length)]}…, {m.Preprocessing}, {m.Pooling}, {m.Dims} dims, {m.Storage.Describe()})";
 }

@@ -1,6 +1,6 @@
 namespace Pipeline.Common.Storage;
 
-/// <summary>pgvector column type for a width, following pgvector's HNSW limits.</summary>
+/// <summary>pgvector column type for a width, following pgvector's limits (see <see cref="VectorStorage"/>).</summary>
 public static class VectorColumnType
 {
     /// <summary>HNSW indexes <c>vector</c> up to 2,000 dimensions.</summary>
@@ -9,14 +9,11 @@ public static class VectorColumnType
     /// <summary>HNSW indexes <c>halfvec</c> up to 4,000 dimensions.</summary>
     public const int MaxHalfVecDims = 4000;
 
-    public static string For(int dims) => dims switch
-    {
-        <= 0 => throw new ArgumentOutOfRangeException(nameof(dims), dims, "width must be positive"),
-        <= MaxVectorDims => "vector",
-        <= MaxHalfVecDims => "halfvec",
-        _ => throw new NotSupportedException(
-            $"width {dims} exceeds pgvector's HNSW limit of {MaxHalfVecDims} dimensions; pick a narrower pooling or backbone"),
-    };
+    /// <summary><c>vector</c> and <c>halfvec</c> columns hold up to 16,000 dimensions.</summary>
+    public const int MaxStoredDims = 16000;
+
+    /// <summary>The column type at the default precision: <c>vector</c> up to 2,000 dimensions, <c>halfvec</c> above.</summary>
+    public static string For(int dims) => VectorStorage.For(dims, StoragePrecision.Auto).ColumnType;
 
     /// <summary>Operator class for cosine distance on the column type.</summary>
     public static string CosineOps(string columnType) => $"{columnType}_cosine_ops";

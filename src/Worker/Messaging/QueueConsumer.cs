@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
@@ -27,6 +28,7 @@ internal sealed class QueueConsumer(
     RabbitMqConnector connector,
     IImageFetcher fetcher,
     ImagePreprocessor preprocessor,
+    ModelFileCache modelFiles,
     IOptions<ModelOptions> modelOptions,
     IOptions<WorkerOptions> workerOptions,
     IOptions<PostgresOptions> postgresOptions,
@@ -53,15 +55,14 @@ internal sealed class QueueConsumer(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var spec = modelOptions.Value.ToSpec();
+        var spec = await modelFiles.ResolveAsync(modelOptions.Value.ToSpec(), stoppingToken).ConfigureAwait(false);
 
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
         using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads });
         Log.HeadRemoved(logger, backbone.Cut.Describe());
-        var identity = new ModelIdentity(
-            spec.Id, backbone.WeightsSha256, spec.Preprocess.Describe(), spec.Pooling.ToString().ToLowerInvariant(), backbone.Width);
+        var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);
         await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);
 
         var connection = await connector.ConnectAsync($"pipeline-worker-{Environment.MachineName}", stoppingToken).ConfigureAwait(false);
@@ -85,7 +86,7 @@ internal sealed class QueueConsumer(
                 var stages = new[]
                 {
                     new FetchStage(fetcher, channels, settler, logger).RunAsync(_options.FetchConcurrency, abort.Token),
-                    new DecodeStage(preprocessor, spec.Preprocess, channels, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
+                    new DecodeStage(preprocessor, backbone.Preprocess, channels, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
                     Task.Run(() => new InferenceStage(backbone, channels, _options, time).RunAsync(abort.Token), abort.Token),
                     new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, postgresOptions.Value, time, logger)
                         .RunAsync(abort.Token),

@@ -26,6 +26,11 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Peak resident memory so far (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes =>
+        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
     public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"))

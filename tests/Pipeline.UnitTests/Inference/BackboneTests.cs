@@ -46,6 +46,59 @@ public sealed class BackboneTests
     }
 
     [Fact]
+    public void Embed_GemWithoutL2_WritesHandComputedGeneralizedMeans()
+    {
+        using var file = new TempModelFile(NchwGlobalAveragePool());
+        using var backbone = Backbone.Load(Spec(file.Path, TensorLayout.Nchw, PoolingMode.Gem) with { GemP = 3f, L2Normalize = false });
+        var images = OrtRunner.RandomInput(seed: 13, Batch * ImageLength);
+        var embeddings = new float[Batch * Channels];
+
+        backbone.Embed(images, Batch, embeddings);
+
+        AssertClose(HandPooling.Gem(ConvReluNchw(images, Batch), Batch, Channels, TensorLayout.Nchw, 3), embeddings);
+        Assert.Equal("gem3;nol2", backbone.PoolingDescription);
+    }
+
+    [Fact]
+    public void Load_LayoutLeftToTheModel_AdoptsTheInputShapesLayout()
+    {
+        using var file = new TempModelFile(NhwcReduceMean());
+
+        using var backbone = Backbone.Load(Spec(file.Path, TensorLayout.Nchw, PoolingMode.Avg) with { LayoutFromModel = true });
+
+        Assert.Equal(TensorLayout.Nhwc, backbone.Preprocess.Layout);
+        Assert.Equal("raw;squash2;nhwc", backbone.Preprocess.Describe());
+    }
+
+    [Fact]
+    public void Load_WidthDisagreesWithCatalogueEntry_ThrowsInvalidData()
+    {
+        using var file = new TempModelFile(NchwGlobalAveragePool());
+
+        var error = Assert.Throws<InvalidDataException>(
+            () => Backbone.Load(Spec(file.Path, TensorLayout.Nchw, PoolingMode.Avg) with { ExpectedWidth = 2048 }));
+
+        Assert.Contains("2048", error.Message, StringComparison.Ordinal);
+        Assert.Contains("custom", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embed_FlattenHeadModel_PoolsTheMapBeforeTheFlatten()
+    {
+        using var file = new TempModelFile(SyntheticHeads.NhwcTransposeReshapeMatMulHead());
+        using var backbone = Backbone.Load(Spec(file.Path, TensorLayout.Nhwc, PoolingMode.Max));
+        var images = OrtRunner.RandomInput(seed: 14, Batch * ImageLength);
+        var embeddings = new float[Batch * Channels];
+
+        backbone.Embed(images, Batch, embeddings);
+
+        var expected = HandPooling.Max(ConvReluNhwc(images, Batch), Batch, Channels, TensorLayout.Nhwc);
+        GlobalPooling.L2NormalizeRows(expected, Channels);
+        AssertClose(expected, embeddings);
+        Assert.Equal(Channels, backbone.Width);
+    }
+
+    [Fact]
     public void Embed_AlreadyPooledModel_NormalisesOutput()
     {
         using var file = new TempModelFile(AlreadyPooled());
@@ -57,6 +110,7 @@ public sealed class BackboneTests
 
         Assert.True(backbone.Cut.AlreadyPooled);
         Assert.Equal(Classes, backbone.Width);
+        Assert.Equal("in-model", backbone.PoolingDescription);
         Assert.Equal(1f, MathF.Sqrt(embedding.Sum(v => v * v)), 5);
     }
 

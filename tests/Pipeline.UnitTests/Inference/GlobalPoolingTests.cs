@@ -49,6 +49,57 @@ public sealed class GlobalPoolingTests
         Assert.Equal([5f, 0f], pooled);
     }
 
+    [Theory]
+    [InlineData(TensorLayout.Nchw)]
+    [InlineData(TensorLayout.Nhwc)]
+    public void GeneralizedMean_P3_IsCubeRootOfMeanCubeWithNegativesClampedToEpsilon(TensorLayout layout)
+    {
+        var pooled = new float[2];
+
+        GlobalPooling.GeneralizedMean(layout == TensorLayout.Nchw ? Nchw : Nhwc, layout, 3f, pooled);
+
+        // Channel 0: ((1 + 125 + 27) / 3)^(1/3) = 51^(1/3); channel 1: all ≤ 0, so (ε³)^(1/3) = ε.
+        Assert.Equal(Math.Cbrt(51), pooled[0], 5);
+        Assert.Equal(1e-6, pooled[1], 9);
+    }
+
+    [Fact]
+    public void GeneralizedMean_P1_IsTheAverageOfClampedValues()
+    {
+        float[] map = [1, 5, 3, 2, 4, 0];
+        var pooled = new float[2];
+
+        GlobalPooling.GeneralizedMean(map, TensorLayout.Nchw, 1f, pooled);
+
+        Assert.Equal(3f, pooled[0], 5);
+        Assert.Equal((2 + 4 + 1e-6) / 3, pooled[1], 5);
+    }
+
+    [Fact]
+    public void GeneralizedMean_LargeP_ApproachesTheMaximum()
+    {
+        var pooled = new float[2];
+
+        GlobalPooling.GeneralizedMean(Nchw, TensorLayout.Nchw, 30f, pooled);
+
+        Assert.Equal(5 * Math.Pow(1 / 3.0, 1 / 30.0), pooled[0], 3);
+    }
+
+    [Fact]
+    public void GeneralizedMean_NonPositiveP_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => GlobalPooling.GeneralizedMean(Nchw, TensorLayout.Nchw, 0f, new float[2]));
+
+    [Fact]
+    public void Pool_GemBatchOfTwo_MatchesHandComputation()
+    {
+        float[] maps = [.. Nhwc, .. Nhwc.Select(v => (v * 2) + 1)];
+        var pooled = new float[4];
+
+        GlobalPooling.Pool(PoolingMode.Gem, maps, count: 2, channels: 2, TensorLayout.Nhwc, pooled, gemP: 2.5f);
+
+        AssertClose(HandPooling.Gem(maps, 2, 2, TensorLayout.Nhwc, 2.5), pooled, 1e-5f);
+    }
+
     [Fact]
     public void Pool_BatchOfTwo_PoolsEachMapIntoItsRow()
     {

@@ -252,10 +252,10 @@ internal static class SyntheticClassifiers
         return maps;
     }
 
-    private static TensorProto ConvWeights() =>
+    internal static TensorProto ConvWeights() =>
         Floats("conv_w", [Channels, 3, 1, 1], [.. Weights.Cast<float>()]);
 
-    private static TensorProto ProjectionWeights()
+    internal static TensorProto ProjectionWeights()
     {
         var values = new float[3 * Channels];
         for (var k = 0; k < 3; k++)
@@ -269,11 +269,11 @@ internal static class SyntheticClassifiers
         return Floats("proj_w", [3, Channels], values);
     }
 
-    private static TensorProto FcWeights(string name, bool transposed)
+    internal static TensorProto FcWeights(string name, bool transposed)
     {
         var values = Enumerable.Range(0, Channels * Classes).Select(i => ((i % 5) - 2) * 0.25f).ToArray();
         return Floats(name, transposed ? [Classes, Channels] : [Channels, Classes], values);
     }
 
-    private static TensorProto FcBias() => Floats("fc_b", [Classes], 0.1f, 0.2f, 0.3f, 0.4f, 0.5f);
+    internal static TensorProto FcBias() => Floats("fc_b", [Classes], 0.1f, 0.2f, 0.3f, 0.4f, 0.5f);
 }

@@ -13,7 +13,10 @@ public sealed class VectorColumnTypeTests
     public void For_Width_FollowsPgvectorHnswLimits(int dims, string expected) => Assert.Equal(expected, VectorColumnType.For(dims));
 
     [Fact]
-    public void For_WidthAbove4000_IsRefusedNotTruncated() => Assert.Throws<NotSupportedException>(() => VectorColumnType.For(4032));
+    public void For_WidthAbove4000_IsHalfvecNotTruncated() => Assert.Equal("halfvec", VectorColumnType.For(4032));
+
+    [Fact]
+    public void For_WidthAbovePgvectorStorageLimit_IsRefusedNotTruncated() => Assert.Throws<NotSupportedException>(() => VectorColumnType.For(16001));
 
     [Theory]
     [InlineData("mobilenetv2", "embeddings_mobilenetv2")]

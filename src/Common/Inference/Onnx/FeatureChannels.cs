@@ -15,6 +15,7 @@ internal static class FeatureChannels
         "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu", "Elu", "Selu", "Gelu", "PRelu",
         "Tanh", "Mul", "Add", "Sub", "Div", "BatchNormalization", "Identity", "Dropout", "Cast",
         "QuantizeLinear", "DequantizeLinear", "QLinearAdd", "QLinearMul", "QLinearLeakyRelu", "QLinearSigmoid",
+        "MaxPool", "AveragePool", "LpPool",
     };
 
     public static int? Infer(GraphIndex index, string value, TensorLayout layout)
@@ -57,13 +58,7 @@ internal static class FeatureChannels
 
                     value = node.Input[0];
                     break;
-                case var op when ChannelPreserving.Contains(op):
-                    var next = node.Input.FirstOrDefault(i => !string.IsNullOrEmpty(i) && !index.IsConstant(i));
-                    if (next is null)
-                    {
-                        return null;
-                    }
-
+                case var op when ChannelPreserving.Contains(op) && index.FirstComputedInput(node) is { } next:
                     value = next;
                     break;
                 default:

@@ -1,6 +1,9 @@
 namespace Pipeline.Common.Inference.Onnx;
 
-/// <summary>A node that pools a feature map over all its spatial positions.</summary>
+/// <summary>
+/// Where a classifier head starts: a node that pools a feature map over all its spatial positions, or the Flatten
+/// of a head without pooling (<see cref="FlattenHeadMatcher"/>).
+/// </summary>
 /// <param name="Input">The pooled feature map (quantized when <paramref name="Quantization"/> is set).</param>
 internal sealed record GlobalPoolingNode(
     NodeProto Node,

@@ -61,6 +61,10 @@ internal sealed class GraphIndex
 
     public bool IsConstant(string value) => ConstantOf(value) is not null;
 
+    /// <summary>The node's first input that is computed (not empty, not a constant): the data an elementwise op passes on.</summary>
+    public string? FirstComputedInput(NodeProto node) =>
+        node.Input.FirstOrDefault(i => !string.IsNullOrEmpty(i) && !IsConstant(i));
+
     /// <summary>The image input: the first graph input that is not an initializer.</summary>
     public ValueInfoProto? ImageInput => Graph.Input.FirstOrDefault(i => !_initializers.ContainsKey(i.Name));
 

@@ -25,11 +25,13 @@ internal static class HeadRemover
         return pooling is null ? KeepOutput(index, output) : CutAt(index, pooling);
     }
 
-    // The head's pooling is the one nearest the output: squeeze-excite blocks pool too, but earlier.
+    // The head starts at the pooling nearest the output (squeeze-excite blocks pool too, but earlier), or at the
+    // Flatten of a head without pooling (VGG, AlexNet).
     private static GlobalPoolingNode? FindHeadPooling(GraphIndex index, string output) =>
         index.AncestorsOf(output)
             .OrderDescending()
-            .Select(i => GlobalPoolingMatcher.Match(index.Graph.Node[i], index))
+            .Select(i => index.Graph.Node[i])
+            .Select(node => GlobalPoolingMatcher.Match(node, index) ?? FlattenHeadMatcher.Match(node, index))
             .FirstOrDefault(match => match is not null);
 
     private static HeadCut KeepOutput(GraphIndex index, ValueInfoProto output)
@@ -42,7 +44,7 @@ internal static class HeadRemover
             4 => (false, layout == TensorLayout.Nchw ? 1 : 3),
             _ => throw new NotSupportedException(
                 $"Cannot find the classifier head: no GlobalAveragePool, GlobalMaxPool, com.microsoft " +
-                $"QLinearGlobalAveragePool or spatial ReduceMean/ReduceMax feeds output '{output.Name}', " +
+                $"QLinearGlobalAveragePool, spatial ReduceMean/ReduceMax or flattened feature map feeds output '{output.Name}', " +
                 $"and its shape {ShapeText(dims)} is neither [N, C] nor a 4-D feature map."),
         };
 
