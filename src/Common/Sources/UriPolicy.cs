@@ -13,6 +13,9 @@ public sealed partial class UriPolicy
 {
     private const int MaxShownLength = 200;
 
+    private const string NonPublicAddress =
+        "a loopback, private, link-local or metadata address (UriPolicy:AllowPrivateNetworks is off)";
+
     private readonly HashSet<string> _schemes;
     private readonly HashSet<string> _hosts;
     private readonly string[] _hostSuffixes;
@@ -136,9 +139,6 @@ public sealed partial class UriPolicy
         }
         return text.Split('/', '\\').Any(segment => segment == "..");
     }
-
-    private const string NonPublicAddress =
-        "a loopback, private, link-local or metadata address (UriPolicy:AllowPrivateNetworks is off)";
 
     private void Check(ImageUri image, string shown)
     {

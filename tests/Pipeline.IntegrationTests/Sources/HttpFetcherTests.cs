@@ -6,7 +6,10 @@ using Pipeline.Common.Sources;
 
 namespace Pipeline.IntegrationTests.Sources;
 
-/// <summary>The http fetcher against a real socket server: redirects, timeouts and limits as the network does them.</summary>
+/// <summary>
+/// The http fetcher against a real socket server: redirects, timeouts and limits as the network does them,
+/// and the URI policy's connect-time address check (the ConnectCallback) and per-redirect check.
+/// </summary>
 public sealed class HttpFetcherTests : IAsyncDisposable
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 0xFF, 0xD9];
@@ -58,6 +61,10 @@ public sealed class HttpFetcherTests : IAsyncDisposable
             case "/moved.jpg":
                 response.Redirect("/image.jpg");
                 break;
+            case "/to-localhost":
+                // This server again, by another name: only the host allow-list tells them apart.
+                response.Redirect($"http://localhost:{_server.BaseUri.Port}/image.jpg");
+                break;
             case "/stalled.jpg":
                 response.ContentLength64 = 1000;
                 await response.OutputStream.WriteAsync(Jpeg, stopping);
@@ -100,6 +107,15 @@ public sealed class HttpFetcherTests : IAsyncDisposable
         };
         configure?.Invoke(options);
         return new HttpImageFetcher(Options.Create(options), UriPolicy.AllowAll(), TimeProvider.System, NullLogger<HttpImageFetcher>.Instance);
+    }
+
+    private static HttpImageFetcher PolicyFetcher(Action<UriPolicyOptions> configure)
+    {
+        var policy = new UriPolicyOptions();
+        configure(policy);
+        var options = new FetchOptions { HttpRetries = 0, HttpTimeout = TimeSpan.FromSeconds(5) };
+        return new HttpImageFetcher(
+            Options.Create(options), new UriPolicy(policy, BlobEndpoints.PublicCloudOnly), TimeProvider.System, NullLogger<HttpImageFetcher>.Instance);
     }
 
     private async Task<ImageFailureException> FailsAsync(string path, Action<FetchOptions>? configure = null)
@@ -229,5 +245,50 @@ public sealed class HttpFetcherTests : IAsyncDisposable
 
         Assert.Equal(FailureReason.FetchFailed, ex.Reason);
         Assert.Contains("3 attempts", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_NameResolvingToLoopback_IsRefusedAtConnectWithoutARequest()
+    {
+        using var fetcher = PolicyFetcher(_ => { });
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            fetcher.FetchAsync($"http://localhost:{_server.BaseUri.Port}/image.jpg", CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.Refused, ex.Reason);
+        Assert.Contains("localhost resolves to", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _server.Hits("/image.jpg"));
+    }
+
+    [Fact]
+    public async Task FetchAsync_LoopbackLiteral_IsRefusedByDefaultAndFetchedWhenPrivateNetworksAreAllowed()
+    {
+        using var strict = PolicyFetcher(_ => { });
+        using var open = PolicyFetcher(o => o.AllowPrivateNetworks = true);
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => strict.FetchAsync(_server.Url("/image.jpg"), CancellationToken.None).AsTask());
+        var image = await open.FetchAsync(_server.Url("/image.jpg"), CancellationToken.None);
+
+        Assert.Equal(FailureReason.Refused, ex.Reason);
+        Assert.Equal(Jpeg, image.Data.ToArray());
+        Assert.Equal(1, _server.Hits("/image.jpg"));
+    }
+
+    [Fact]
+    public async Task FetchAsync_RedirectToHostOutsideAllowList_IsRefusedBeforeFollowing()
+    {
+        using var fetcher = PolicyFetcher(o =>
+        {
+            o.AllowPrivateNetworks = true;
+            o.AllowedHosts.Add("127.0.0.1");
+        });
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(_server.Url("/to-localhost"), CancellationToken.None).AsTask());
+        var followed = await fetcher.FetchAsync(_server.Url("/moved.jpg"), CancellationToken.None);
+
+        Assert.Equal(FailureReason.Refused, ex.Reason);
+        Assert.Contains("'localhost' is not in UriPolicy:AllowedHosts", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("etag:v1-abc", followed.ContentId);
+        Assert.Equal(1, _server.Hits("/image.jpg"));
     }
 }
