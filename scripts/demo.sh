@@ -33,9 +33,9 @@ pipeline enqueue --folder "$folder" --wait
 echo "== nearest neighbours of $query"
 pipeline search "$query" --top 5
 
-cat <<'SQL'
+cat <<SQL
 
-The same query in plain SQL (psql -h 127.0.0.1 -p 55432 -U pipeline pipeline):
+The same query in plain SQL (psql -h 127.0.0.1 -p ${PIPELINE_PG_PORT:-55432} -U pipeline pipeline):
   SELECT b.uri, a.embedding <=> b.embedding AS cosine_distance
   FROM embeddings_mobilenetv2 a JOIN embeddings_mobilenetv2 b ON b.uri <> a.uri
   WHERE a.uri LIKE '%/motorcycle_left.png'

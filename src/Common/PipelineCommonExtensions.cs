@@ -2,7 +2,9 @@ namespace Pipeline.Common;
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
@@ -16,12 +18,15 @@ public static class PipelineCommonExtensions
     public const string EnvironmentPrefix = "PIPELINE_";
 
     /// <summary>Options, storage, messaging, fetching and decoding shared by the worker and the scheduler.</summary>
+    /// <remarks>Settings come from <c>PIPELINE_*</c> variables, or files named by <c>PIPELINE_*_FILE</c> (<see cref="SecretFiles"/>).</remarks>
     public static IHostApplicationBuilder AddPipelineCommon(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddInMemoryCollection(SecretFiles.Read(Environment.GetEnvironmentVariables(), EnvironmentPrefix));
         var services = builder.Services;
         AddValidated<PostgresOptions>(builder, PostgresOptions.Section);
         AddValidated<RabbitMqOptions>(builder, RabbitMqOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
         AddValidated<ModelOptions>(builder, ModelOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineDataSource>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Search;
@@ -65,7 +66,7 @@ public static class SchedulerCli
                 .RunAsync(source, model, result.GetValue(force), size, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"job {enqueued.JobId}: {enqueued.Images} images, {enqueued.Enqueued} queued in {enqueued.Batches} messages, {enqueued.Skipped} already embedded")).ConfigureAwait(false);
+                $"job {enqueued.JobId}: {enqueued.Images} images, {enqueued.Enqueued} queued in {enqueued.Batches} messages, {enqueued.Skipped} already embedded{RefusedNote(enqueued.Refused)}")).ConfigureAwait(false);
             return result.GetValue(wait)
                 ? await host.Services.GetRequiredService<JobFollower>().ShowAsync(enqueued.JobId, wait: true, output, cancellationToken).ConfigureAwait(false)
                 : ExitCodes.Ok;
@@ -96,18 +97,25 @@ public static class SchedulerCli
         {
             using var host = await StartHostAsync(cancellationToken).ConfigureAwait(false);
             var neighbours = await host.Services.GetRequiredService<Searcher>()
-                .SearchAsync(result.GetValue(image)!, result.GetValue(top), cancellationToken).ConfigureAwait(false);
+                .SearchAsync(AbsoluteIfLocal(result.GetValue(image)!), result.GetValue(top), cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync("rank  distance  uri").ConfigureAwait(false);
             for (var i = 0; i < neighbours.Count; i++)
             {
                 await output.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture, $"{i + 1,4}  {neighbours[i].Distance,8:0.0000}  {neighbours[i].Uri}")).ConfigureAwait(false);
+                    CultureInfo.InvariantCulture, $"{i + 1,4}  {neighbours[i].Distance,8:0.0000}  {ImageUri.Redact(neighbours[i].Uri)}")).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string RefusedNote(long refused) =>
+        refused == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {refused} refused (recorded as failures)");
+
+    // The query path is the operator's own argument: '../q.jpg' is meant, not a traversal to refuse.
+    private static string AbsoluteIfLocal(string image) =>
+        image.Contains(':', StringComparison.Ordinal) ? image : Path.GetFullPath(image);
 
     /// <summary>Starting the host runs the options validation (ValidateOnStart) before any work.</summary>
     private static async Task<IHost> StartHostAsync(CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Image failed ({Reason}) in job {JobId}: {Uri}: {Message}")]
     public static partial void ImageFailed(ILogger logger, FailureReason reason, Guid jobId, string uri, string message);
 
-    [LoggerMessage(4, LogLevel.Error, "Message {JobId}/{BatchNo} returned to the queue: {Message}")]
+    [LoggerMessage(4, LogLevel.Error, "Message {JobId}/{BatchNo} could not be finished: {Message}")]
     public static partial void MessageReturned(ILogger logger, Exception exception, Guid jobId, int batchNo, string message);
 
     [LoggerMessage(5, LogLevel.Error, "Unreadable message dropped (delivery {DeliveryTag})")]
@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Error, "Building the HNSW index failed; it will be retried when the next job completes")]
     public static partial void IndexFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
+    public static partial void MessageDeferred(ILogger logger, Guid jobId, int batchNo, string queue, int attempt);
 }

@@ -68,7 +68,9 @@ public sealed class ImagePreprocessor
         using var decoded = Decode(encoded, factor, format);
         CheckPixels(decoded.Width, decoded.Height, "decodes to"); // in case the header lied
 
-        var region = ResizeGeometry.SourceRegion(decoded.Width, decoded.Height, spec);
+        var decodedSize = new Size(decoded.Width, decoded.Height);
+        var original = ResizeGeometry.OrientedOriginal(decodedSize, width, height, factor);
+        var region = ResizeGeometry.SourceRegion(decodedSize, original, factor, spec);
         using var cropped = new Mat(decoded, region);
         var size = spec.InputSize;
         if (region.Width == size && region.Height == size)

@@ -1,28 +1,34 @@
 namespace Pipeline.Common.Messaging;
 
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 /// <summary>
 /// Publishes batch messages with publisher confirms. Several publishes are kept in flight at once
 /// (bounded) because awaiting each confirm in turn caps throughput at one round trip per message.
+/// A publish lost to a broker restart is sent again once the connection has recovered; a message
+/// that was in fact delivered twice is harmless, because workers commit each (job, batch) once.
 /// </summary>
 public sealed class BatchPublisher : IAsyncDisposable
 {
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly string _queue;
-    private readonly int _maxOutstanding;
-    private readonly Queue<Task> _outstanding = new();
+    private readonly RabbitMqOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Queue<(BatchMessage Message, Task Confirm)> _outstanding = new();
 
-    private BatchPublisher(IConnection connection, IChannel channel, string queue, int maxOutstanding)
+    private BatchPublisher(IConnection connection, IChannel channel, string queue, RabbitMqOptions options, TimeProvider time)
     {
         _connection = connection;
         _channel = channel;
         _queue = queue;
-        _maxOutstanding = maxOutstanding;
+        _options = options;
+        _time = time;
     }
 
-    public static async Task<BatchPublisher> OpenAsync(RabbitMqConnector connector, string modelId, CancellationToken cancellationToken)
+    public static async Task<BatchPublisher> OpenAsync(
+        RabbitMqConnector connector, string modelId, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var connection = await connector.ConnectAsync("pipeline-scheduler", cancellationToken).ConfigureAwait(false);
         try
@@ -30,9 +36,9 @@ public sealed class BatchPublisher : IAsyncDisposable
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                 cancellationToken).ConfigureAwait(false);
-            var queue = connector.Options.QueueFor(modelId);
-            await RabbitMqConnector.DeclareQueueAsync(channel, queue, cancellationToken).ConfigureAwait(false);
-            return new BatchPublisher(connection, channel, queue, connector.Options.MaxOutstandingConfirms);
+            var topology = new QueueTopology(connector.Options, modelId);
+            await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
+            return new BatchPublisher(connection, channel, topology.Main, connector.Options, time ?? TimeProvider.System);
         }
         catch
         {
@@ -46,32 +52,20 @@ public sealed class BatchPublisher : IAsyncDisposable
     /// <summary>Sends one message; returns once the window of unconfirmed messages has room.</summary>
     public async Task PublishAsync(BatchMessage message, CancellationToken cancellationToken)
     {
-        while (_outstanding.Count >= _maxOutstanding)
+        while (_outstanding.Count >= _options.MaxOutstandingConfirms)
         {
-            await _outstanding.Dequeue().ConfigureAwait(false);
+            await SettleOldestAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var properties = new BasicProperties
-        {
-            Persistent = true,
-            ContentType = BatchMessageSerializer.ContentType,
-            MessageId = $"{message.JobId:N}-{message.BatchNo}",
-        };
-        _outstanding.Enqueue(_channel.BasicPublishAsync(
-            exchange: string.Empty,
-            routingKey: _queue,
-            mandatory: true,
-            basicProperties: properties,
-            body: BatchMessageSerializer.Serialize(message),
-            cancellationToken: cancellationToken).AsTask());
+        _outstanding.Enqueue((message, Send(message, cancellationToken)));
     }
 
     /// <summary>Waits until the broker has confirmed every message published so far.</summary>
-    public async Task FlushAsync()
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (_outstanding.Count > 0)
         {
-            await _outstanding.Dequeue().ConfigureAwait(false);
+            await SettleOldestAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -80,4 +74,58 @@ public sealed class BatchPublisher : IAsyncDisposable
         await _channel.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
+
+    private async Task SettleOldestAsync(CancellationToken cancellationToken)
+    {
+        var (message, confirm) = _outstanding.Dequeue();
+        try
+        {
+            await confirm.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            await ResendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Retries one message until the connection is back, within <see cref="RabbitMqOptions.OutageTolerance"/>.</summary>
+    private async Task ResendAsync(BatchMessage message, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + _options.OutageTolerance;
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Send(message, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (IsConnectionLoss(ex) && _time.GetUtcNow() < deadline)
+            {
+                // Still recovering: try again.
+            }
+        }
+    }
+
+    // Async so that a closed channel surfaces through the task, like a lost confirm does.
+    private async Task Send(BatchMessage message, CancellationToken cancellationToken)
+    {
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = BatchMessageSerializer.ContentType,
+            MessageId = $"{message.JobId:N}-{message.BatchNo}",
+        };
+        await _channel.BasicPublishAsync(
+            exchange: string.Empty,
+            routingKey: _queue,
+            mandatory: true,
+            basicProperties: properties,
+            body: BatchMessageSerializer.Serialize(message),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    // A nack (PublishException) means the broker lost the message, e.g. while its queue leader restarted.
+    private static bool IsConnectionLoss(Exception ex) =>
+        ex is AlreadyClosedException or OperationInterruptedException or PublishException or BrokerUnreachableException or IOException;
 }

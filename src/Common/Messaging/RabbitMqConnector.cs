@@ -1,16 +1,26 @@
 namespace Pipeline.Common.Messaging;
 
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
-/// <summary>Opens broker connections with automatic recovery and declares the durable queues.</summary>
+/// <summary>
+/// Opens broker connections with automatic recovery and declares the durable queues. An <c>amqps://</c>
+/// URI turns TLS on; the broker's certificate must match its host name (<see cref="RabbitMqOptions.TlsServerName"/>)
+/// and chain to the system store or <see cref="RabbitMqOptions.TlsCaFile"/>.
+/// </summary>
 public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options)
 {
     private readonly RabbitMqOptions _options = options.Value;
 
     public RabbitMqOptions Options => _options;
 
-    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
+    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken) =>
+        CreateFactory(clientName).CreateConnectionAsync(cancellationToken);
+
+    /// <summary>The connection settings, without connecting.</summary>
+    internal ConnectionFactory CreateFactory(string clientName)
     {
         var factory = new ConnectionFactory
         {
@@ -20,16 +30,30 @@ public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options)
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
         };
-        return factory.CreateConnectionAsync(cancellationToken);
-    }
+        if (!factory.Ssl.Enabled)
+        {
+            return factory;
+        }
 
-    /// <summary>Quorum queue: replicated and durable, and it counts deliveries for dead-lettering.</summary>
-    public static Task DeclareQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken) =>
-        channel.QueueDeclareAsync(
-            queue,
-            durable: true,
-            exclusive: false,
-            autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
-            cancellationToken: cancellationToken);
+        // For amqps:// URIs the client accepts a certificate issued to another host; we do not.
+        factory.Ssl.AcceptablePolicyErrors = SslPolicyErrors.None;
+        if (!string.IsNullOrEmpty(_options.TlsServerName))
+        {
+            factory.Ssl.ServerName = _options.TlsServerName;
+        }
+        if (!string.IsNullOrEmpty(_options.TlsCaFile))
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(_options.TlsCaFile);
+            factory.Ssl.CertificateValidationCallback = TrustedCa.Validator(authorities);
+        }
+        if (!string.IsNullOrEmpty(_options.TlsClientCertificateFile) && !string.IsNullOrEmpty(_options.TlsClientKeyFile))
+        {
+            factory.Ssl.Certs = new X509CertificateCollection
+            {
+                X509Certificate2.CreateFromPemFile(_options.TlsClientCertificateFile, _options.TlsClientKeyFile),
+            };
+        }
+        return factory;
+    }
 }

@@ -1,6 +1,7 @@
 namespace Pipeline.Common.Messaging;
 
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Common.Storage;
 
 /// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
 public sealed class RabbitMqOptions
@@ -19,5 +20,43 @@ public sealed class RabbitMqOptions
     [Range(1, 10_000)]
     public int MaxOutstandingConfirms { get; set; } = 256;
 
-    public string QueueFor(string modelId) => $"{QueuePrefix}.{modelId}";
+    /// <summary>Attempts of a message that meets transient errors (fetch outage, lost database) before it is dead-lettered.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Back-off before the first retry; doubles with each attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deliveries of one message (crashes included) before the quorum queue dead-letters it.</summary>
+    [Range(1, 1000)]
+    public int MaxDeliveries { get; set; } = 20;
+
+    /// <summary>How long the scheduler keeps re-sending while the broker is unreachable before it gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed the broker's certificate, when the system store does not trust it.
+    /// amqps only; the host name is still checked.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Name the broker's certificate must carry, when it is not the URI's host (e.g. connecting by IP).</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>Client certificate (PEM) for mutual TLS, with <see cref="TlsClientKeyFile"/> (unencrypted PEM key).</summary>
+    public string? TlsClientCertificateFile { get; set; }
+
+    public string? TlsClientKeyFile { get; set; }
+
+    /// <summary>The queue of a model; the id is validated, since it comes from configuration.</summary>
+    public string QueueFor(string modelId)
+    {
+        ModelIdentity.ValidateId(modelId);
+        return $"{QueuePrefix}.{modelId}";
+    }
 }

@@ -10,18 +10,24 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 /// <remarks>
 /// Throttling, 5xx and dropped connections are retried by the SDK (<see cref="BlobOptions"/>); what still
-/// fails after that propagates as an outage. 404 → NotFound; other 4xx (403, 409, 400) → FetchFailed.
+/// fails after that propagates as an outage, and so does any other 400: it means our request is wrong for the
+/// service (e.g. an API version it does not know), which no image can fix.
+/// 404 → NotFound; 400 for a bad name → InvalidUri; 401, 403, 409 and other 4xx → FetchFailed.
 /// </remarks>
 public sealed class BlobImageFetcher : IImageFetcher
 {
     private readonly BlobServiceClient? _service;
     private readonly BlobClientOptions _clientOptions;
     private readonly long _maxBytes;
+    private readonly UriPolicy _policy;
 
-    public BlobImageFetcher(IOptions<BlobOptions> blobOptions, IOptions<FetchOptions> fetchOptions)
+    /// <param name="policy">Checked before any request; its blob endpoints should be <see cref="Endpoints"/>.</param>
+    public BlobImageFetcher(IOptions<BlobOptions> blobOptions, IOptions<FetchOptions> fetchOptions, UriPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(blobOptions);
         ArgumentNullException.ThrowIfNull(fetchOptions);
+        ArgumentNullException.ThrowIfNull(policy);
+        _policy = policy;
         BlobOptionsValidator.ThrowIfInvalid(blobOptions.Value);
         FetchOptionsValidator.ThrowIfInvalid(fetchOptions.Value);
         _clientOptions = BlobServiceClientFactory.CreateClientOptions(blobOptions.Value);
@@ -42,6 +48,7 @@ public sealed class BlobImageFetcher : IImageFetcher
 
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
+        _policy.Check(uri);
         var image = ImageUri.Parse(uri, Endpoints);
         if (image.Blob is not { } location)
         {
@@ -61,7 +68,11 @@ public sealed class BlobImageFetcher : IImageFetcher
         {
             throw new ImageFailureException(FailureReason.NotFound, $"{image} does not exist ({ex.ErrorCode})", ex);
         }
-        catch (RequestFailedException ex) when (ex.Status is >= 400 and < 500 and not (408 or 412 or 429))
+        catch (RequestFailedException ex) when (ex.Status == 400 && ex.ErrorCode is "InvalidResourceName" or "InvalidUri" or "OutOfRangeInput")
+        {
+            throw new ImageFailureException(FailureReason.InvalidUri, $"{image} names no valid blob ({ex.ErrorCode})", ex);
+        }
+        catch (RequestFailedException ex) when (ex.Status is > 400 and < 500 and not (408 or 412 or 429))
         {
             // 412: the blob changed while a resumed download ran; a later attempt reads the new version.
             throw new ImageFailureException(FailureReason.FetchFailed, $"{image} refused: HTTP {ex.Status} {ex.ErrorCode}", ex);

@@ -25,10 +25,4 @@ public sealed class FetchOptions
 
     /// <summary>Sent on every http request; some image hosts refuse requests without one. Empty sends none.</summary>
     public string HttpUserAgent { get; set; } = "Pipeline-ImageEmbedder/1.0";
-
-    /// <summary>
-    /// Folders local files must lie in (after resolving <c>..</c>); others fail as <see cref="FailureReason.Refused"/>.
-    /// Empty allows any path. Symbolic links are not resolved.
-    /// </summary>
-    public IList<string> AllowedFileRoots { get; } = [];
 }

@@ -36,10 +36,6 @@ public sealed class FetchOptionsValidator : IValidateOptions<FetchOptions>
         {
             failures.Add("Fetch:HttpMaxRedirects must be between 0 and 50.");
         }
-        if (options.AllowedFileRoots.Any(root => string.IsNullOrWhiteSpace(root) || !Path.IsPathFullyQualified(root)))
-        {
-            failures.Add("Fetch:AllowedFileRoots entries must be absolute paths.");
-        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

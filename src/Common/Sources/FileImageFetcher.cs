@@ -2,36 +2,40 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Common.Sources;
 
-/// <summary>Reads local files; identity is <c>stat:size:mtime</c> taken from the open handle.</summary>
+/// <summary>
+/// Reads local files; identity is <c>stat:size:mtime</c> taken from the open handle. The <see cref="UriPolicy"/>
+/// is checked on the path before opening and, with allowed roots, on the opened file's real path (links resolved).
+/// </summary>
 public sealed class FileImageFetcher : IImageFetcher
 {
     private readonly long _maxBytes;
-    private readonly string[] _allowedRoots;
+    private readonly UriPolicy _policy;
 
-    public FileImageFetcher(IOptions<FetchOptions> options)
+    public FileImageFetcher(IOptions<FetchOptions> options, UriPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
         var value = options.Value;
         FetchOptionsValidator.ThrowIfInvalid(value);
         _maxBytes = value.MaxBytes;
-        _allowedRoots = [.. value.AllowedFileRoots.Select(AsFolderPrefix)];
+        _policy = policy;
     }
 
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
-        var image = ImageUri.Parse(uri);
+        var image = _policy.Check(uri);
         if (image.LocalPath is not { } path)
         {
             throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not a local file");
-        }
-        if (_allowedRoots.Length > 0 && !_allowedRoots.Any(root => path.StartsWith(root, StringComparison.Ordinal)))
-        {
-            throw new ImageFailureException(FailureReason.Refused, $"{image} is outside the allowed file roots");
         }
 
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            if (_policy.RestrictsFileRoots)
+            {
+                _policy.CheckRealPath(image, RealPaths.OfHandle(handle) ?? RealPaths.Resolve(path));
+            }
             // Stat the handle we read from, so identity and bytes describe the same file even if the path is replaced.
             var length = RandomAccess.GetLength(handle);
             var lastWrite = File.GetLastWriteTimeUtc(handle);
@@ -61,12 +65,5 @@ public sealed class FileImageFetcher : IImageFetcher
             // Also what opening a directory gives on Unix.
             throw new ImageFailureException(FailureReason.FetchFailed, $"{image} cannot be read (permission denied or not a file)", ex);
         }
-    }
-
-    // "/data/photos" → "/data/photos/", so "/data/photos2/x.jpg" does not pass as inside it.
-    private static string AsFolderPrefix(string root)
-    {
-        var full = Path.GetFullPath(root);
-        return Path.EndsInDirectorySeparator(full) ? full : full + Path.DirectorySeparatorChar;
     }
 }

@@ -14,29 +14,34 @@ namespace Pipeline.Common.Sources;
 /// 404/410 → NotFound; other 4xx and 3xx (too many redirects, https→http) → FetchFailed;
 /// 5xx, 408, 429 and dropped connections are retried with exponential back-off, then FetchFailed;
 /// no complete answer within <see cref="FetchOptions.HttpTimeout"/> → Timeout (not retried).
+/// The <see cref="UriPolicy"/> is applied to the URL, to every redirect (followed here, not by the handler)
+/// and, unless private networks are allowed, to every address the host resolves to → Refused.
 /// </remarks>
 public sealed class HttpImageFetcher : IImageFetcher, IDisposable
 {
     private readonly HttpClient _client;
     private readonly FetchOptions _options;
+    private readonly UriPolicy _policy;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public HttpImageFetcher(IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
-        : this(Validated(options), null, timeProvider, logger)
+    public HttpImageFetcher(IOptions<FetchOptions> options, UriPolicy policy, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
+        : this(Validated(options), policy, null, timeProvider, logger)
     {
     }
 
     /// <param name="handler">Replaces the network in tests; null builds the production <see cref="SocketsHttpHandler"/>.</param>
-    internal HttpImageFetcher(FetchOptions options, HttpMessageHandler? handler, TimeProvider timeProvider, ILogger logger)
+    internal HttpImageFetcher(FetchOptions options, UriPolicy policy, HttpMessageHandler? handler, TimeProvider timeProvider, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         FetchOptionsValidator.ThrowIfInvalid(options);
         _options = options;
+        _policy = policy;
         _timeProvider = timeProvider;
         _logger = logger;
-        _client = new HttpClient(handler ?? CreateHandler(options), disposeHandler: true)
+        _client = new HttpClient(handler ?? CreateHandler(options, policy), disposeHandler: true)
         {
             // Our own per-attempt timeout (TimeProvider-driven) replaces HttpClient's.
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
@@ -51,7 +56,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
 
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
-        var image = ImageUri.Parse(uri);
+        var image = _policy.Check(uri);
         if (image.Kind == ImageUriKind.File)
         {
             throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not an http(s) URL");
@@ -66,8 +71,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
             TimeSpan? retryAfter = null;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, image.Uri);
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                using var response = await SendFollowingRedirectsAsync(image, linked.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (response.IsSuccessStatusCode)
                 {
@@ -79,7 +83,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
                 }
                 if (!IsRetryable(status))
                 {
-                    var why = status is >= 300 and < 400 ? " (redirect not followed: too many, or to another scheme)" : "";
+                    var why = status is >= 300 and < 400 ? " (no redirect to follow)" : "";
                     throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status}{why}");
                 }
                 if (attempt >= maxAttempts)
@@ -88,6 +92,11 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
                 }
                 problem = $"HTTP {status}";
                 retryAfter = RetryAfter(response.Headers.RetryAfter);
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is ImageFailureException refusal)
+            {
+                // From the connect callback: the host resolved to an address the policy refuses.
+                throw new ImageFailureException(refusal.Reason, $"{image} refused by the URI policy: {refusal.Message}", ex);
             }
             catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                 && ex is OperationCanceledException or HttpRequestException or IOException)
@@ -120,6 +129,36 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    // Redirects are followed here so that the policy sees each target before we connect to it.
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(ImageUri image, CancellationToken cancellationToken)
+    {
+        var target = image.Uri;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, target);
+            var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+            response.Dispose();
+            if (redirects >= _options.HttpMaxRedirects)
+            {
+                throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected more than {_options.HttpMaxRedirects} times");
+            }
+            var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+            _policy.CheckRedirect(image, next);
+            if (target.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+            {
+                throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected from https to http");
+            }
+            target = next;
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     private async Task<FetchedImage> ReadAsync(ImageUri image, HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -165,10 +204,14 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
         return options.Value;
     }
 
-    private static SocketsHttpHandler CreateHandler(FetchOptions options) => new()
+    private static SocketsHttpHandler CreateHandler(FetchOptions options, UriPolicy policy) => new()
     {
-        AllowAutoRedirect = options.HttpMaxRedirects > 0,
-        MaxAutomaticRedirections = Math.Max(1, options.HttpMaxRedirects),
+        AllowAutoRedirect = false,
+        // The address check must see the real destination, not a proxy's.
+        UseProxy = policy.AllowPrivateNetworks,
+        ConnectCallback = policy.AllowPrivateNetworks
+            ? null
+            : (context, cancellationToken) => CheckedConnector.ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
         // Images are already compressed; decompressing would only blur the byte limit.
         AutomaticDecompression = DecompressionMethods.None,
         ConnectTimeout = options.HttpTimeout,

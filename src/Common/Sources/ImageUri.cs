@@ -157,8 +157,13 @@ public sealed partial class ImageUri
             return false;
         }
         var fullPath = baseDirectory is null ? Path.GetFullPath(path) : Path.GetFullPath(path, Path.GetFullPath(baseDirectory));
-        // new Uri(absolute path) percent-escapes '%', '#', '?', spaces and non-ASCII, so the text round-trips.
-        result = new ImageUri(ImageUriKind.File, new Uri(fullPath, UriKind.Absolute), null);
+        // An absolute path as a Uri percent-escapes '%', '#', '?', spaces and non-ASCII, so the text round-trips.
+        if (!Uri.TryCreate(fullPath, UriKind.Absolute, out var uri))
+        {
+            problem = "path cannot be written as a file URI";
+            return false;
+        }
+        result = new ImageUri(ImageUriKind.File, uri, null);
         problem = null;
         return true;
     }

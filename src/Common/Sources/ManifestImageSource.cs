@@ -10,8 +10,8 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 /// <remarks>
 /// Malformed CSV/JSON throws <see cref="ManifestFormatException"/> with the line number. A well-formed line
-/// whose URI does not parse is still yielded, verbatim, so it is recorded as an InvalidUri failure rather
-/// than sinking the whole listing.
+/// whose URI does not parse, or has a <c>..</c> segment, is still yielded, verbatim, so it is recorded as a
+/// failure (InvalidUri, Refused) rather than sinking the whole listing.
 /// </remarks>
 public sealed class ManifestImageSource : IImageSource
 {
@@ -101,16 +101,22 @@ public sealed class ManifestImageSource : IImageSource
                 continue;
             }
             var recordLine = lineNumber;
-            var text = line;
-            while (!Split(text, fields, recordLine))
+            if (!Split(line, fields, recordLine))
             {
-                var next = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw Malformed(recordLine, "a quoted field is never closed");
-                lineNumber++;
-                text = string.Concat(text, "\n", next);
-                if (text.Length > MaxCsvRecordChars)
+                // A quoted field spans lines: gather them; only a line with a quote can close it.
+                var record = new StringBuilder(line);
+                var closed = false;
+                while (!closed)
                 {
-                    throw Malformed(recordLine, $"a quoted field runs past {MaxCsvRecordChars} characters (unbalanced quote?)");
+                    var next = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
+                        ?? throw Malformed(recordLine, "a quoted field is never closed");
+                    lineNumber++;
+                    record.Append('\n').Append(next);
+                    if (record.Length > MaxCsvRecordChars)
+                    {
+                        throw Malformed(recordLine, $"a quoted field runs past {MaxCsvRecordChars} characters (unbalanced quote?)");
+                    }
+                    closed = next.Contains('"', StringComparison.Ordinal) && Split(record.ToString(), fields, recordLine);
                 }
             }
 
@@ -170,8 +176,9 @@ public sealed class ManifestImageSource : IImageSource
         }
     }
 
+    // A path with '..' is kept as written too: resolving it here would hide it from the URI policy.
     private ImageRef ToImageRef(string uri, string? contentId) =>
-        ImageUri.TryParse(uri, _blobEndpoints, _baseDirectory, out var image)
+        !UriPolicy.HasTraversal(uri) && ImageUri.TryParse(uri, _blobEndpoints, _baseDirectory, out var image)
             ? new ImageRef(image.Value, contentId)
             : new ImageRef(uri, contentId);
 

@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Common.Sources;
 
-/// <summary>Registers the fetchers with options bound from the <c>Fetch</c> and <c>Blob</c> sections.</summary>
+/// <summary>Registers the fetchers with options bound from the <c>Fetch</c>, <c>Blob</c> and <c>UriPolicy</c> sections.</summary>
 public static class SourcesServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IImageFetcher"/> (an <see cref="ImageFetcher"/>), the three concrete fetchers,
-    /// <see cref="BlobEndpoints"/> (for parsing manifests the way workers will) and validated options.
+    /// <see cref="BlobEndpoints"/> (for parsing manifests the way workers will), the <see cref="UriPolicy"/>
+    /// and validated options.
     /// </summary>
     public static IServiceCollection AddImageFetching(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,18 +20,28 @@ public static class SourcesServiceCollectionExtensions
         services.AddLogging();
         services.AddOptions<FetchOptions>().Bind(configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
         services.AddOptions<BlobOptions>().Bind(configuration.GetSection(BlobOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<UriPolicyOptions>().Bind(configuration.GetSection(UriPolicyOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UriPolicyOptions>, UriPolicyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // From the connection string, as BlobImageFetcher derives its own: the policy needs them before any fetcher exists.
+        services.TryAddSingleton(provider => EndpointsOf(provider.GetRequiredService<IOptions<BlobOptions>>().Value));
+        services.TryAddSingleton(provider => new UriPolicy(
+            provider.GetRequiredService<IOptions<UriPolicyOptions>>().Value, provider.GetRequiredService<BlobEndpoints>()));
         services.TryAddSingleton<FileImageFetcher>();
         services.TryAddSingleton<BlobImageFetcher>();
         services.TryAddSingleton<HttpImageFetcher>();
-        services.TryAddSingleton(provider => provider.GetRequiredService<BlobImageFetcher>().Endpoints);
         services.TryAddSingleton<IImageFetcher>(provider => new ImageFetcher(
             provider.GetRequiredService<FileImageFetcher>(),
             provider.GetRequiredService<BlobImageFetcher>(),
             provider.GetRequiredService<HttpImageFetcher>(),
-            provider.GetRequiredService<BlobImageFetcher>().Endpoints));
+            provider.GetRequiredService<UriPolicy>()));
         return services;
     }
+
+    private static BlobEndpoints EndpointsOf(BlobOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? BlobEndpoints.PublicCloudOnly
+            : BlobEndpoints.FromConnectionString(options.ConnectionString);
 }

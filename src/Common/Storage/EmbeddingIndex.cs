@@ -22,14 +22,25 @@ public static class EmbeddingIndex
         var indexed = storage.Index == VectorIndexKind.BinaryQuantized
             ? $"({BinaryQuantized(storage)}) bit_hamming_ops"
             : $"embedding {VectorColumnType.CosineOps(storage.ColumnType)}";
+
+        // The lock key is a value, so a parameter; identifiers cannot be, and the table name is validated by ModelIdentity.
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockIndex = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            lockIndex.Parameters.Add(new NpgsqlParameter<string> { TypedValue = IndexName(model) });
+            await lockIndex.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = new NpgsqlCommand(
             $"""
-            SELECT pg_advisory_lock(hashtext('{IndexName(model)}'));
-            CREATE INDEX IF NOT EXISTS {IndexName(model)} ON {model.Table} USING hnsw ({indexed});
-            SELECT pg_advisory_unlock(hashtext('{IndexName(model)}'));
-            """, connection) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            CREATE INDEX IF NOT EXISTS {IndexName(model)} ON {model.Table} USING hnsw ({indexed})
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 

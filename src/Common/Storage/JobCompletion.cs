@@ -22,7 +22,7 @@ internal static class JobCompletion
             """
             UPDATE jobs SET state = 'completed', completed_at = now()
             WHERE id = $1 AND state = 'running'
-              AND total = skipped_at_enqueue
+              AND total = skipped_at_enqueue + failed_at_enqueue
                   + (SELECT coalesce(sum(embedded + skipped + failed), 0) FROM job_batches WHERE job_id = $1)
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });

@@ -25,7 +25,8 @@ public sealed record JobStatus(
     public bool IsComplete => State == "completed";
 
     /// <summary>Images the workers processed per second, from job creation to the last commit.</summary>
-    public double? ImagesPerSecond(long skippedAtEnqueue)
+    /// <param name="doneAtEnqueue">Images the scheduler settled itself (skipped or refused): not the workers' work.</param>
+    public double? ImagesPerSecond(long doneAtEnqueue)
     {
         if (LastCommitAt is not { } last)
         {
@@ -33,6 +34,6 @@ public sealed record JobStatus(
         }
 
         var seconds = (last - CreatedAt).TotalSeconds;
-        return seconds > 0 ? (Done - skippedAtEnqueue) / seconds : null;
+        return seconds > 0 ? (Done - doneAtEnqueue) / seconds : null;
     }
 }

@@ -17,6 +17,16 @@ public sealed class JobStore(PipelineDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when the batch's rows are already committed (a redelivered message: nothing to do but ack).</summary>
+    public async Task<bool> IsBatchCommittedAsync(Guid jobId, int batchNo, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM job_batches WHERE job_id = $1 AND batch_no = $2)", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchNo });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
     /// <summary>Records the final count once every batch is published.</summary>
     /// <returns>True when the job is already complete (everything skipped, or workers were faster).</returns>
     public async Task<bool> MarkEnqueuedAsync(Guid jobId, long total, long skippedAtEnqueue, int batches, CancellationToken cancellationToken)
@@ -42,14 +52,46 @@ public sealed class JobStore(PipelineDataSource dataSource)
         return completed;
     }
 
-    public async Task<(JobStatus Status, long SkippedAtEnqueue)?> GetAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records images the scheduler refused (URI policy) as failures of the job, before they are queued;
+    /// they count in <see cref="JobStatus.Failed"/> and in the completion check.
+    /// </summary>
+    public async Task RecordEnqueueFailuresAsync(Guid jobId, IReadOnlyList<FailedImage> failures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        // Every refusal counts, a URI listed twice too (the job's total does); the failures table keeps one row per URI.
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH recorded AS (
+                INSERT INTO failures (job_id, uri, reason, message)
+                SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
+                ON CONFLICT (job_id, uri) DO NOTHING
+            )
+            UPDATE jobs SET failed_at_enqueue = failed_at_enqueue + $5 WHERE id = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Uri)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Reason.ToString())] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Message)] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = failures.Count });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <returns>The job, and how many of its images were settled by the scheduler (skipped or refused), not by workers.</returns>
+    public async Task<(JobStatus Status, long DoneAtEnqueue)?> GetAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             """
             SELECT j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
                    coalesce(sum(b.embedded), 0)::bigint, coalesce(sum(b.failed), 0)::bigint, coalesce(sum(b.skipped), 0)::bigint,
-                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at)
+                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at), j.failed_at_enqueue
             FROM jobs j LEFT JOIN job_batches b ON b.job_id = j.id
             WHERE j.id = $1
             GROUP BY j.id
@@ -62,6 +104,7 @@ public sealed class JobStore(PipelineDataSource dataSource)
         }
 
         var skippedAtEnqueue = reader.GetInt64(4);
+        var failedAtEnqueue = reader.GetInt64(14);
         var status = new JobStatus(
             jobId,
             ModelId: reader.GetString(0),
@@ -69,7 +112,7 @@ public sealed class JobStore(PipelineDataSource dataSource)
             State: reader.GetString(2),
             Total: reader.IsDBNull(3) ? null : reader.GetInt64(3),
             Embedded: reader.GetInt64(8),
-            Failed: reader.GetInt64(9),
+            Failed: reader.GetInt64(9) + failedAtEnqueue,
             Skipped: reader.GetInt64(10) + skippedAtEnqueue,
             Batches: reader.IsDBNull(5) ? null : reader.GetInt32(5),
             BatchesDone: reader.GetInt32(11),
@@ -77,7 +120,7 @@ public sealed class JobStore(PipelineDataSource dataSource)
             FirstCommitAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
             LastCommitAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
             CompletedAt: reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
-        return (status, skippedAtEnqueue);
+        return (status, skippedAtEnqueue + failedAtEnqueue);
     }
 
     /// <summary>The recorded failures of a job, for status output.</summary>

@@ -33,6 +33,8 @@ public static class SchemaMigrator
             enqueued_at         timestamptz,
             completed_at        timestamptz
         );
+        -- Images refused by the URI policy before queuing (databases created before the column existed get it here).
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS failed_at_enqueue bigint NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS job_batches (
             job_id        uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
             batch_no      integer NOT NULL,

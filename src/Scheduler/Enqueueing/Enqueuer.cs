@@ -6,14 +6,19 @@ using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 /// <summary>
-/// Streams a source into batch messages: creates the job row, skips images whose content is already
-/// embedded (unless forced), publishes with confirms, then records the job's total.
+/// Streams a source into batch messages: creates the job row, records images the URI policy refuses as
+/// failures (they are never queued), skips images whose content is already embedded (unless forced),
+/// publishes with confirms, then records the job's total.
 /// Memory stays bounded by one lookup chunk and one batch, whatever the size of the source.
 /// </summary>
 public sealed class Enqueuer(
-    PipelineDataSource dataSource, JobStore jobs, RabbitMqConnector connector, IOptions<SchedulerOptions> options)
+    PipelineDataSource dataSource, JobStore jobs, RabbitMqConnector connector, UriPolicy policy, IOptions<SchedulerOptions> options)
 {
     private PipelineDataSource DataSource => dataSource;
+
+    private JobStore Jobs => jobs;
+
+    private UriPolicy Policy => policy;
 
     public async Task<EnqueueResult> RunAsync(
         IImageSource source, string modelId, bool force, int batchSize, CancellationToken cancellationToken)
@@ -41,11 +46,11 @@ public sealed class Enqueuer(
 
             await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
             await run.PublishBatchAsync(cancellationToken).ConfigureAwait(false);
-            await publisher.FlushAsync().ConfigureAwait(false);
+            await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-            var total = run.Enqueued + run.Skipped;
+            var total = run.Enqueued + run.Skipped + run.Refused;
             var completed = await jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, cancellationToken).ConfigureAwait(false);
-            return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed);
+            return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed, run.Refused);
         }
     }
 
@@ -58,10 +63,13 @@ public sealed class Enqueuer(
 
         public long Skipped { get; private set; }
 
+        public long Refused { get; private set; }
+
         public int Batches { get; private set; }
 
-        public async Task AddChunkAsync(List<ImageRef> chunk, CancellationToken cancellationToken)
+        public async Task AddChunkAsync(List<ImageRef> listed, CancellationToken cancellationToken)
         {
+            var chunk = await RecordRefusedAsync(listed, cancellationToken).ConfigureAwait(false);
             // Only images whose identity the listing already knows can be skipped here; the worker
             // checks the rest after fetching.
             var stored = force
@@ -84,6 +92,29 @@ public sealed class Enqueuer(
                     await PublishBatchAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        // The workers check again; refusing here keeps refused URIs off the queue and shows them in status at once.
+        private async Task<List<ImageRef>> RecordRefusedAsync(List<ImageRef> chunk, CancellationToken cancellationToken)
+        {
+            List<FailedImage> refused = [];
+            List<ImageRef> allowed = new(chunk.Count);
+            foreach (var image in chunk)
+            {
+                try
+                {
+                    owner.Policy.Check(image.Uri);
+                    allowed.Add(image);
+                }
+                catch (ImageFailureException ex)
+                {
+                    refused.Add(new FailedImage(image.Uri, ex.Reason, ex.Message));
+                }
+            }
+
+            await owner.Jobs.RecordEnqueueFailuresAsync(jobId, refused, cancellationToken).ConfigureAwait(false);
+            Refused += refused.Count;
+            return allowed;
         }
 
         public async Task PublishBatchAsync(CancellationToken cancellationToken)

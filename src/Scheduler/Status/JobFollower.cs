@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Status;
 
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 /// <summary>Prints a job's accounting, and with <c>--wait</c> follows it until it completes.</summary>
@@ -20,7 +21,7 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
                 return ExitCodes.UnknownJob;
             }
 
-            var line = Format(job.Status, job.SkippedAtEnqueue);
+            var line = Format(job.Status, job.DoneAtEnqueue);
             if (line != lastLine)
             {
                 await output.WriteLineAsync(line).ConfigureAwait(false);
@@ -36,9 +37,9 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
         }
     }
 
-    public static string Format(JobStatus s, long skippedAtEnqueue)
+    public static string Format(JobStatus s, long doneAtEnqueue)
     {
-        var rate = s.ImagesPerSecond(skippedAtEnqueue) is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) + " img/s" : "-";
+        var rate = s.ImagesPerSecond(doneAtEnqueue) is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) + " img/s" : "-";
         var total = s.Total?.ToString(CultureInfo.InvariantCulture) ?? "?";
         var pending = s.Pending?.ToString(CultureInfo.InvariantCulture) ?? "?";
         return string.Create(
@@ -52,7 +53,8 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
         {
             foreach (var (uri, reason, message) in await jobs.GetFailuresAsync(status.Id, 20, cancellationToken).ConfigureAwait(false))
             {
-                await output.WriteLineAsync($"  failed {reason}: {uri}: {message}").ConfigureAwait(false);
+                // The stored URI keeps its SAS (needed to fetch); what is printed must not.
+                await output.WriteLineAsync($"  failed {reason}: {ImageUri.Redact(uri)}: {message}").ConfigureAwait(false);
             }
 
             return ExitCodes.ImagesFailed;

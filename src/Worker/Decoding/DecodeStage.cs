@@ -11,18 +11,8 @@ using Pipeline.Worker.Messaging;
 internal sealed class DecodeStage(
     ImagePreprocessor preprocessor, PreprocessSpec spec, StageChannels channels, ILogger logger)
 {
-    public async Task RunAsync(int concurrency, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => DecodeLoopAsync(cancellationToken), cancellationToken));
-            await Task.WhenAll(workers).ConfigureAwait(false);
-        }
-        finally
-        {
-            channels.Infer.Writer.TryComplete();
-        }
-    }
+    public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
+        StageWorkers.RunAsync(concurrency, DecodeLoopAsync, channels.Infer.Writer, cancellationToken);
 
     private async Task DecodeLoopAsync(CancellationToken cancellationToken)
     {

@@ -8,18 +8,8 @@ using Pipeline.Worker.Messaging;
 internal sealed class FetchStage(
     IImageFetcher fetcher, StageChannels channels, MessageSettler settler, ILogger logger)
 {
-    public async Task RunAsync(int concurrency, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => FetchLoopAsync(cancellationToken), cancellationToken));
-            await Task.WhenAll(workers).ConfigureAwait(false);
-        }
-        finally
-        {
-            channels.Decode.Writer.TryComplete();
-        }
-    }
+    public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
+        StageWorkers.RunAsync(concurrency, FetchLoopAsync, channels.Decode.Writer, cancellationToken);
 
     private async Task FetchLoopAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +34,7 @@ internal sealed class FetchStage(
             {
                 // Not this image's fault (storage unreachable, throttled past retries): let another attempt have it.
                 Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
-                await settler.ReturnAsync(item.Message, cancellationToken).ConfigureAwait(false);
+                await settler.RetryLaterAsync(item.Message, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

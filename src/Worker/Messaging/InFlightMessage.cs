@@ -13,11 +13,14 @@ internal sealed class InFlightMessage
     private int _remaining;
     private int _abandoned;
 
-    public InFlightMessage(BatchMessage message, ulong deliveryTag, IReadOnlyDictionary<string, string> stored)
+    public InFlightMessage(
+        BatchMessage message, ulong deliveryTag, IReadOnlyDictionary<string, string> stored, ReadOnlyMemory<byte> body = default, int attempt = 0)
     {
         Message = message;
         DeliveryTag = deliveryTag;
         Stored = stored;
+        Body = body;
+        Attempt = attempt;
         _outcomes = new ItemOutcome[message.Items.Count];
         _remaining = message.Items.Count;
     }
@@ -25,6 +28,12 @@ internal sealed class InFlightMessage
     public BatchMessage Message { get; }
 
     public ulong DeliveryTag { get; }
+
+    /// <summary>The message as delivered, republished unchanged when it is retried later.</summary>
+    public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>Earlier attempts that met a transient error (0 on first delivery).</summary>
+    public int Attempt { get; }
 
     /// <summary>uri → content identity already stored for this model (empty when forced).</summary>
     public IReadOnlyDictionary<string, string> Stored { get; }

@@ -1,19 +1,54 @@
 namespace Pipeline.Worker.Messaging;
 
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Pipeline.Common.Messaging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
-/// <summary>Acks messages whose rows are committed; returns abandoned ones to the queue.</summary>
-internal sealed class MessageSettler(IChannel channel)
+/// <summary>
+/// Settles delivered messages: acks those whose rows are committed; sends those that met a transient
+/// error to the next retry queue (back-off), or to the dead-letter queue after the last attempt.
+/// The copy is confirmed by the broker before the original is acked, so nothing is lost in between.
+/// </summary>
+internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishChannel, QueueTopology topology, ILogger logger)
 {
-    public ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken) =>
-        channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+    public const string AttemptHeader = "x-attempt";
+    public const string LastErrorHeader = "x-last-error";
 
-    /// <summary>Requeues the message for another attempt (this worker could not finish it).</summary>
-    public async ValueTask ReturnAsync(InFlightMessage message, CancellationToken cancellationToken)
+    public ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken) =>
+        consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+
+    public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
     {
-        if (message.Abandon())
+        if (!message.Abandon())
         {
-            await channel.BasicNackAsync(message.DeliveryTag, multiple: false, requeue: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var attempt = message.Attempt + 1;
+        var target = attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead;
+        var properties = new BasicProperties
+        {
+            Persistent = true,
+            ContentType = BatchMessageSerializer.ContentType,
+            Headers = new Dictionary<string, object?>
+            {
+                [AttemptHeader] = attempt,
+                [LastErrorHeader] = Encoding.UTF8.GetBytes(error.Length > 500 ? error[..500] : error),
+            },
+        };
+        try
+        {
+            await publishChannel.BasicPublishAsync(string.Empty, target, mandatory: true, properties, message.Body, cancellationToken)
+                .ConfigureAwait(false);
+            await consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+            Log.MessageDeferred(logger, message.Message.JobId, message.Message.BatchNo, target, attempt);
+        }
+        catch (Exception ex) when (ex is OperationInterruptedException or AlreadyClosedException or PublishException)
+        {
+            // The broker is unreachable: the unacked original comes back by itself when the connection drops.
+            Log.MessageReturned(logger, ex, message.Message.JobId, message.Message.BatchNo, ex.Message);
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class Outcomes
     public static ValueTask FailAsync(
         StageChannels channels, ILogger logger, WorkItem item, ImageFailureException failure, CancellationToken cancellationToken)
     {
-        Log.ImageFailed(logger, failure.Reason, item.Message.Message.JobId, item.Image.Uri, failure.Message);
+        Log.ImageFailed(logger, failure.Reason, item.Message.Message.JobId, ImageUri.Redact(item.Image.Uri), failure.Message);
         var outcome = new ItemOutcome(null, new FailedImage(item.Image.Uri, failure.Reason, failure.Message));
         return CompleteAsync(channels, item, outcome, cancellationToken);
     }

@@ -24,6 +24,7 @@ using RabbitMQ.Client.Events;
 /// </summary>
 internal sealed class QueueConsumer(
     PipelineDataSource dataSource,
+    JobStore jobs,
     RabbitMqConnector connector,
     IImageFetcher fetcher,
     ImagePreprocessor preprocessor,
@@ -55,6 +56,9 @@ internal sealed class QueueConsumer(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var spec = await modelFiles.ResolveAsync(modelOptions.Value.ToSpec(), stoppingToken).ConfigureAwait(false);
+
+        // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
+        OpenCvSharp.Cv2.SetNumThreads(1);
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
         using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads });
         Log.HeadRemoved(logger, backbone.Cut.Describe());
@@ -67,12 +71,17 @@ internal sealed class QueueConsumer(
             var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
             await using (channel.ConfigureAwait(false))
             {
-                var queue = connector.Options.QueueFor(spec.Id);
-                await RabbitMqConnector.DeclareQueueAsync(channel, queue, stoppingToken).ConfigureAwait(false);
+                var topology = new QueueTopology(connector.Options, spec.Id);
+                var queue = topology.Main;
+                await topology.DeclareAsync(channel, stoppingToken).ConfigureAwait(false);
+                var publishChannel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+                    stoppingToken).ConfigureAwait(false);
+                await using var publishChannelScope = publishChannel.ConfigureAwait(false);
                 await channel.BasicQosAsync(0, (ushort)_options.EffectivePrefetch, global: false, stoppingToken).ConfigureAwait(false);
 
                 var channels = new StageChannels(_options);
-                var settler = new MessageSettler(channel);
+                var settler = new MessageSettler(channel, publishChannel, topology, logger);
                 using var abort = new CancellationTokenSource();
                 var stages = new[]
                 {
@@ -151,7 +160,9 @@ internal sealed class QueueConsumer(
                 return;
             }
 
-            await AcceptAsync(message, delivery.DeliveryTag, channels, settler, modelId, abort).ConfigureAwait(false);
+            var body = delivery.Body.ToArray();
+            await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), channels, settler, modelId, abort)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -159,25 +170,38 @@ internal sealed class QueueConsumer(
         }
     }
 
+    private static readonly Dictionary<string, string> Empty = [];
+
+    private static int AttemptOf(BasicDeliverEventArgs delivery) =>
+        delivery.BasicProperties.Headers?.TryGetValue(MessageSettler.AttemptHeader, out var value) == true
+            ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
     private async Task AcceptAsync(
-        BatchMessage message, ulong deliveryTag, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
+        InFlightMessage received, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
     {
+        var message = received.Message;
         IReadOnlyDictionary<string, string> stored;
         try
         {
+            if (await jobs.IsBatchCommittedAsync(message.JobId, message.BatchNo, abort).ConfigureAwait(false))
+            {
+                await settler.AckAsync(received, abort).ConfigureAwait(false);
+                return;
+            }
+
             stored = message.Force
                 ? new Dictionary<string, string>()
                 : await StoredContent.GetAsync(dataSource, modelId, [.. message.Items.Select(i => i.Uri)], abort).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
-            var returned = new InFlightMessage(message, deliveryTag, new Dictionary<string, string>());
             Log.MessageReturned(logger, ex, message.JobId, message.BatchNo, ex.Message);
-            await settler.ReturnAsync(returned, CancellationToken.None).ConfigureAwait(false);
+            await settler.RetryLaterAsync(received, "database: " + ex.Message, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
-        var inFlight = new InFlightMessage(message, deliveryTag, stored);
+        var inFlight = new InFlightMessage(message, received.DeliveryTag, stored, received.Body, received.Attempt);
         if (message.Items.Count == 0)
         {
             await channels.Completed.Writer.WriteAsync(inFlight, abort).ConfigureAwait(false);

@@ -61,7 +61,7 @@ internal sealed class WriteStage(
             {
                 return await writer.CommitAsync(outcomes, cancellationToken).ConfigureAwait(false);
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && time.GetUtcNow() + delay < deadline)
+            catch (NpgsqlException ex) when (DatabaseErrors.IsTransient(ex) && time.GetUtcNow() + delay < deadline)
             {
                 Log.DatabaseRetry(logger, ex, delay, attempt);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,11 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Peak resident memory so far (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes =>
+        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
     public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"))
@@ -34,11 +39,7 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
+        ChildEnvironment.Apply(info, environment);
         info.Environment["Logging__Console__FormatterName"] = "simple";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process);
@@ -76,6 +77,17 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no drain, no goodbye to the broker, like a preempted pod.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,7 @@ internal static class PngBuilder
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Signature + IHDR + IDAT + IEND with correct CRCs.</summary>
-    public static byte[] Build(int width, int height, byte bitDepth, byte colorType, byte[] idat, byte[]? palette = null)
+    public static byte[] Build(int width, int height, byte bitDepth, byte colorType, byte[] idat, byte[]? palette = null, byte[]? transparency = null)
     {
         using var png = new MemoryStream();
         png.Write(Signature);
@@ -24,13 +24,18 @@ internal static class PngBuilder
             WriteChunk(png, "PLTE", palette);
         }
 
+        if (transparency is not null)
+        {
+            WriteChunk(png, "tRNS", transparency);
+        }
+
         WriteChunk(png, "IDAT", idat);
         WriteChunk(png, "IEND", []);
         return png.ToArray();
     }
 
     /// <summary>8-bit palette image: <paramref name="indices"/> are rows of palette indices, <paramref name="palette"/> RGB triples.</summary>
-    public static byte[] Palette(byte[][] indices, byte[] palette)
+    public static byte[] Palette(byte[][] indices, byte[] palette, byte[]? transparency = null)
     {
         using var raw = new MemoryStream();
         foreach (var row in indices)
@@ -39,7 +44,7 @@ internal static class PngBuilder
             raw.Write(row);
         }
 
-        return Build(indices[0].Length, indices.Length, 8, 3, Deflate(raw.ToArray()), palette);
+        return Build(indices[0].Length, indices.Length, 8, 3, Deflate(raw.ToArray()), palette, transparency);
     }
 
     private static byte[] Deflate(byte[] data)

@@ -27,6 +27,6 @@ public sealed class JobStatusTests
     public void ImagesPerSecond_ExcludesImagesSkippedAtEnqueue()
     {
         var status = new JobStatus(Guid.Empty, "m", "s", "completed", 30, 20, 0, 10, 1, 1, Start, Start, Start.AddSeconds(4), Start.AddSeconds(4));
-        Assert.Equal(5.0, status.ImagesPerSecond(skippedAtEnqueue: 10));
+        Assert.Equal(5.0, status.ImagesPerSecond(doneAtEnqueue: 10));
     }
 }

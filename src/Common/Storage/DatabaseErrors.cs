@@ -1,0 +1,14 @@
+namespace Pipeline.Common.Storage;
+
+using System.Net.Sockets;
+using Npgsql;
+
+/// <summary>Which database errors are an outage worth waiting out (restart, failover), not a bug.</summary>
+public static class DatabaseErrors
+{
+    public static bool IsTransient(NpgsqlException exception) =>
+        exception.IsTransient
+        // admin_shutdown, crash_shutdown, cannot_connect_now: a restart or failover in progress.
+        || exception is PostgresException { SqlState: "57P01" or "57P02" or "57P03" }
+        || exception.InnerException is IOException or SocketException;
+}

@@ -1,0 +1,2 @@
+// Fault tests restart the shared RabbitMQ and Postgres: no other test may run meanwhile.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

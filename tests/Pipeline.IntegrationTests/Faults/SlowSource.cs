@@ -1,0 +1,19 @@
+namespace Pipeline.IntegrationTests.Faults;
+
+using System.Runtime.CompilerServices;
+using Pipeline.Common.Sources;
+
+/// <summary>A listing that trickles in (like a huge container listed page by page), so a fault can land mid-enqueue.</summary>
+internal sealed class SlowSource(IReadOnlyList<string> files, TimeSpan perItem) : IImageSource
+{
+    public string Description => "slow-test-source";
+
+    public async IAsyncEnumerable<ImageRef> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
+        {
+            await Task.Delay(perItem, cancellationToken);
+            yield return new ImageRef(new Uri(file).AbsoluteUri, null);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pipeline.Common.Sources;
+
+namespace Pipeline.IntegrationTests.Sources;
+
+/// <summary>The http fetcher against a real socket server: redirects, timeouts and limits as the network does them.</summary>
+public sealed class HttpFetcherTests : IAsyncDisposable
+{
+    private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 0xFF, 0xD9];
+
+    private readonly TestHttpServer _server;
+
+    public HttpFetcherTests()
+    {
+        _server = new TestHttpServer(RouteAsync);
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task RouteAsync(HttpListenerContext context, CancellationToken stopping)
+    {
+        var response = context.Response;
+        switch (context.Request.Url!.AbsolutePath)
+        {
+            case "/image.jpg":
+                response.ContentType = "image/jpeg";
+                response.AddHeader("ETag", "\"v1-abc\"");
+                await WriteAsync(response, Jpeg, stopping);
+                break;
+            case "/no-etag.jpg":
+                response.ContentType = "image/jpeg";
+                await WriteAsync(response, Jpeg, stopping);
+                break;
+            case "/page.html":
+                response.ContentType = "text/html";
+                await WriteAsync(response, "<html>not an image</html>"u8.ToArray(), stopping);
+                break;
+            case "/missing.jpg":
+                response.StatusCode = 404;
+                break;
+            case "/broken.jpg":
+                response.StatusCode = 500;
+                break;
+            case "/flaky.jpg":
+                // Fails twice, then serves: hits are counted before the handler runs.
+                response.StatusCode = _server.Hits("/flaky.jpg") <= 2 ? 503 : 200;
+                if (response.StatusCode == 200)
+                {
+                    await WriteAsync(response, Jpeg, stopping);
+                }
+                break;
+            case "/loop":
+                response.Redirect("/loop");
+                break;
+            case "/moved.jpg":
+                response.Redirect("/image.jpg");
+                break;
+            case "/stalled.jpg":
+                response.ContentLength64 = 1000;
+                await response.OutputStream.WriteAsync(Jpeg, stopping);
+                await response.OutputStream.FlushAsync(stopping);
+                await Task.Delay(Timeout.Infinite, stopping);
+                break;
+            case "/declared-huge.jpg":
+                response.ContentLength64 = 10_000_000;
+                await response.OutputStream.WriteAsync(Jpeg, stopping);
+                await Task.Delay(Timeout.Infinite, stopping);
+                break;
+            case "/chunked-huge.jpg":
+                response.SendChunked = true;
+                var chunk = new byte[16 * 1024];
+                for (var i = 0; i < 64; i++)
+                {
+                    await response.OutputStream.WriteAsync(chunk, stopping);
+                }
+                break;
+            default:
+                response.StatusCode = 400;
+                break;
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, byte[] body, CancellationToken stopping)
+    {
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body, stopping);
+    }
+
+    private static HttpImageFetcher Fetcher(Action<FetchOptions>? configure = null)
+    {
+        var options = new FetchOptions
+        {
+            HttpRetries = 2,
+            HttpRetryDelay = TimeSpan.FromMilliseconds(10),
+            HttpMaxRetryDelay = TimeSpan.FromMilliseconds(50),
+            HttpTimeout = TimeSpan.FromSeconds(5),
+        };
+        configure?.Invoke(options);
+        return new HttpImageFetcher(Options.Create(options), UriPolicy.AllowAll(), TimeProvider.System, NullLogger<HttpImageFetcher>.Instance);
+    }
+
+    private async Task<ImageFailureException> FailsAsync(string path, Action<FetchOptions>? configure = null)
+    {
+        using var fetcher = Fetcher(configure);
+        return await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(_server.Url(path), CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task Image_with_etag_is_fetched_with_etag_identity()
+    {
+        using var fetcher = Fetcher();
+
+        var image = await fetcher.FetchAsync(_server.Url("/image.jpg"), CancellationToken.None);
+
+        Assert.Equal(Jpeg, image.Data.ToArray());
+        Assert.Equal("etag:v1-abc", image.ContentId);
+        Assert.Equal(_server.Url("/image.jpg"), image.Uri);
+    }
+
+    [Fact]
+    public async Task Image_without_etag_gets_sha256_identity()
+    {
+        using var fetcher = Fetcher();
+
+        var image = await fetcher.FetchAsync(_server.Url("/no-etag.jpg"), CancellationToken.None);
+
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Jpeg)), image.ContentId);
+    }
+
+    [Fact]
+    public async Task Html_is_returned_for_the_decoder_to_reject()
+    {
+        using var fetcher = Fetcher();
+
+        var page = await fetcher.FetchAsync(_server.Url("/page.html"), CancellationToken.None);
+
+        Assert.StartsWith("<html>", System.Text.Encoding.UTF8.GetString(page.Data.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Not_found_is_NotFound_after_one_attempt()
+    {
+        var ex = await FailsAsync("/missing.jpg");
+
+        Assert.Equal(FailureReason.NotFound, ex.Reason);
+        Assert.Equal(1, _server.Hits("/missing.jpg"));
+    }
+
+    [Fact]
+    public async Task Server_error_is_retried_then_FetchFailed()
+    {
+        var ex = await FailsAsync("/broken.jpg", o => o.HttpRetries = 3);
+
+        Assert.Equal(FailureReason.FetchFailed, ex.Reason);
+        Assert.Equal(4, _server.Hits("/broken.jpg"));
+    }
+
+    [Fact]
+    public async Task Transient_errors_that_clear_are_retried_to_success()
+    {
+        using var fetcher = Fetcher();
+
+        var image = await fetcher.FetchAsync(_server.Url("/flaky.jpg"), CancellationToken.None);
+
+        Assert.Equal(Jpeg, image.Data.ToArray());
+        Assert.Equal(3, _server.Hits("/flaky.jpg"));
+    }
+
+    [Fact]
+    public async Task Redirect_is_followed()
+    {
+        using var fetcher = Fetcher();
+
+        var image = await fetcher.FetchAsync(_server.Url("/moved.jpg"), CancellationToken.None);
+
+        Assert.Equal("etag:v1-abc", image.ContentId);
+        Assert.Equal(_server.Url("/moved.jpg"), image.Uri);
+    }
+
+    [Fact]
+    public async Task Redirect_loop_is_FetchFailed_after_the_redirect_limit()
+    {
+        var ex = await FailsAsync("/loop");
+
+        Assert.Equal(FailureReason.FetchFailed, ex.Reason);
+        Assert.Equal(6, _server.Hits("/loop")); // the request and 5 followed redirects
+    }
+
+    [Fact]
+    public async Task Stalled_response_is_Timeout()
+    {
+        var started = TimeProvider.System.GetTimestamp();
+
+        var ex = await FailsAsync("/stalled.jpg", o => o.HttpTimeout = TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(FailureReason.Timeout, ex.Reason);
+        Assert.Equal(1, _server.Hits("/stalled.jpg"));
+        Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Declared_over_size_body_is_TooLarge_without_waiting_for_it()
+    {
+        var ex = await FailsAsync("/declared-huge.jpg", o => o.MaxBytes = 1_000_000);
+
+        Assert.Equal(FailureReason.TooLarge, ex.Reason);
+    }
+
+    [Fact]
+    public async Task Chunked_over_size_body_is_TooLarge()
+    {
+        var ex = await FailsAsync("/chunked-huge.jpg", o => o.MaxBytes = 100_000);
+
+        Assert.Equal(FailureReason.TooLarge, ex.Reason);
+    }
+
+    [Fact]
+    public async Task Refused_connection_is_retried_then_FetchFailed()
+    {
+        var gone = new TestHttpServer((_, _) => Task.CompletedTask);
+        var url = gone.Url("/image.jpg");
+        await gone.DisposeAsync();
+        using var fetcher = Fetcher();
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(url, CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.FetchFailed, ex.Reason);
+        Assert.Contains("3 attempts", ex.Message, StringComparison.Ordinal);
+    }
+}

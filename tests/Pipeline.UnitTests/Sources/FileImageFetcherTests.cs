@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Common.Sources;
+
+namespace Pipeline.UnitTests.Sources;
+
+public sealed class FileImageFetcherTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static FileImageFetcher Fetcher(Action<FetchOptions>? configure = null, Action<UriPolicyOptions>? policy = null)
+    {
+        var options = new FetchOptions();
+        configure?.Invoke(options);
+        var policyOptions = new UriPolicyOptions();
+        policy?.Invoke(policyOptions);
+        return new FileImageFetcher(Options.Create(options), new UriPolicy(policyOptions, BlobEndpoints.PublicCloudOnly));
+    }
+
+    [Fact]
+    public async Task Reads_bytes_from_a_path_or_file_uri()
+    {
+        var path = _dir.File("a b/c#1.png", [1, 2, 3]);
+
+        var byPath = await Fetcher().FetchAsync(path, CancellationToken.None);
+        var byUri = await Fetcher().FetchAsync(new Uri(path).AbsoluteUri, CancellationToken.None);
+
+        Assert.Equal([1, 2, 3], byPath.Data.ToArray());
+        Assert.Equal(new Uri(path).AbsoluteUri, byPath.Uri);
+        Assert.Equal(byPath.Uri, byUri.Uri);
+        Assert.StartsWith("stat:3:", byPath.ContentId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_file_or_folder_is_NotFound()
+    {
+        var missingFile = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher().FetchAsync(Path.Combine(_dir.Path, "nope.jpg"), CancellationToken.None).AsTask());
+        var missingFolder = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher().FetchAsync(Path.Combine(_dir.Path, "nope", "x.jpg"), CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.NotFound, missingFile.Reason);
+        Assert.Equal(FailureReason.NotFound, missingFolder.Reason);
+    }
+
+    [Fact]
+    public async Task File_over_MaxBytes_is_TooLarge()
+    {
+        var path = _dir.File("big.jpg", new byte[101]);
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher(o => o.MaxBytes = 100).FetchAsync(path, CancellationToken.None).AsTask());
+        var exact = await Fetcher(o => o.MaxBytes = 101).FetchAsync(path, CancellationToken.None);
+
+        Assert.Equal(FailureReason.TooLarge, ex.Reason);
+        Assert.Equal(101, exact.Data.Length);
+    }
+
+    [Fact]
+    public async Task Folder_is_FetchFailed()
+    {
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => Fetcher().FetchAsync(_dir.Path, CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.FetchFailed, ex.Reason);
+    }
+
+    [Fact]
+    public async Task Paths_outside_the_allowed_roots_are_Refused()
+    {
+        var inside = _dir.File("photos/a.jpg");
+        var sibling = _dir.File("photos2/a.jpg");
+        var fetcher = Fetcher(policy: o => o.AllowedFileRoots.Add(Path.Combine(_dir.Path, "photos")));
+
+        var ok = await fetcher.FetchAsync(inside, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(sibling, CancellationToken.None).AsTask());
+        var escaped = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            fetcher.FetchAsync(Path.Combine(_dir.Path, "photos", "..", "photos2", "a.jpg"), CancellationToken.None).AsTask());
+
+        Assert.Equal(1, ok.Data.Length);
+        Assert.Equal(FailureReason.Refused, refused.Reason);
+        Assert.Equal(FailureReason.Refused, escaped.Reason);
+    }
+
+    [Fact]
+    public async Task Http_url_is_InvalidUri_for_the_file_fetcher()
+    {
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher().FetchAsync("https://example.com/a.jpg", CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.InvalidUri, ex.Reason);
+    }
+}
