@@ -14,12 +14,11 @@ public static class ModelRegistry
         var columnType = model.ColumnType;
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // One lock for all models, not one per model: two registrations each insert into `models` and then
-        // create a table referencing it, and those two steps deadlock against each other if interleaved.
-        await using (var lockModel = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        // One lock for every model: two registrations that each insert into models and then create a table
+        // referencing it would otherwise deadlock (each holds RowExclusive, each wants ShareRowExclusive).
+        await using (var lockModels = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('pipeline.models'))", connection, transaction))
         {
-            lockModel.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "pipeline.models" });
-            await lockModel.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await lockModels.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using (var insert = new NpgsqlCommand(
