@@ -76,18 +76,8 @@ internal sealed class WorkerMetrics
         }
     }
 
-    public async Task<T> TimeAsync<T>(WorkerStage stage, Func<Task<T>> action)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        finally
-        {
-            Observe(stage, started);
-        }
-    }
+    public Task<T> TimeAsync<T>(WorkerStage stage, Func<Task<T>> action) =>
+        TimeAsync(stage, () => new ValueTask<T>(action())).AsTask();
 
     public void Time(WorkerStage stage, Action action)
     {

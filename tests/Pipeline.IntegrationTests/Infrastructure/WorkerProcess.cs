@@ -34,12 +34,14 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Defaults a test may override: plain logs, and no metrics listener (several workers share the machine).
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["PIPELINE_Metrics__Port"] = "0";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
 
-        info.Environment["Logging__Console__FormatterName"] = "simple";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);
