@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
+using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
@@ -27,6 +28,8 @@ public static class SchedulerCli
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
+        GuardedAction.Apply(root);
+        CommandExamples.Apply(root);
         return root;
     }
 
@@ -38,7 +41,7 @@ public static class SchedulerCli
         var prefix = new Option<string?>("--prefix") { Description = "Blob name prefix (with --container)" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Image URIs per queue message" };
         var force = new Option<bool>("--force") { Description = "Re-embed images whose content is already stored" };
-        var wait = new Option<bool>("--wait") { Description = "Follow the job until complete; non-zero exit if any image failed" };
+        var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
         var command = new Command("enqueue", "Create a job and queue its images (incremental unless --force)")
         {
             folder, manifest, container, prefix, batchSize, force, wait,
@@ -72,7 +75,7 @@ public static class SchedulerCli
     private static Command StatusCommand(TextWriter output)
     {
         var job = new Argument<Guid>("job") { Description = "Job id printed by enqueue" };
-        var wait = new Option<bool>("--wait") { Description = "Follow the job until complete; non-zero exit if any image failed" };
+        var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
         var command = new Command("status", "Show a job's done / failed / skipped / pending counts and rate") { job, wait };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -110,6 +113,8 @@ public static class SchedulerCli
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start is reported as one line with its exit code (GuardedAction), not as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.AddScheduler();
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);

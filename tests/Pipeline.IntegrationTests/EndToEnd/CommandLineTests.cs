@@ -1,33 +1,13 @@
 namespace Pipeline.IntegrationTests.EndToEnd;
 
-using System.Diagnostics;
 using Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>The text a person sees from the <c>pipeline</c> program, run as a real process.</summary>
 [Collection(EndToEndGroup.Name)]
 public sealed class CommandLineTests(EndToEndFixture fixture)
 {
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in fixture.Environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(EndToEndFixture.JobTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
+        CliProcess.RunAsync(fixture.Environment, EndToEndFixture.JobTimeout, args);
 
     [Fact]
     public async Task Search_MotorcycleLeft_PrintsItselfFirstThenMotorcycleRight()
