@@ -26,9 +26,13 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment)
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment) =>
+        Start(environment, Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"));
+
+    /// <summary>A worker from another build, e.g. the published folder the container images hold.</summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment, string workerDll)
     {
-        var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"))
+        var info = new ProcessStartInfo("dotnet", workerDll)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
