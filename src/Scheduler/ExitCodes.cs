@@ -9,4 +9,19 @@ public static class ExitCodes
     public const int ImagesFailed = 3;
     public const int UnknownJob = 4;
     public const int NotComplete = 5;
+
+    /// <summary>Postgres unreachable, refused the login, or failed a statement.</summary>
+    public const int DatabaseUnavailable = 6;
+
+    /// <summary>RabbitMQ unreachable or refused the connection.</summary>
+    public const int BrokerUnavailable = 7;
+
+    /// <summary>The images cannot be read: folder or manifest missing, manifest malformed, blob storage refused, query image unreadable.</summary>
+    public const int SourceUnreadable = 8;
+
+    /// <summary>A setting failed validation at start-up.</summary>
+    public const int InvalidConfiguration = 9;
+
+    /// <summary>Interrupted (Ctrl+C, SIGTERM): 128 + SIGINT, as shells report it.</summary>
+    public const int Cancelled = 130;
 }

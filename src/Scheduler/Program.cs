@@ -1,3 +1,3 @@
-using Pipeline.Scheduler;
+using Pipeline.Scheduler.Cli;
 
-return await SchedulerCli.Build(Console.Out).Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CliRunner.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);

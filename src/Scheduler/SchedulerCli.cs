@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
+using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Search;
@@ -32,6 +33,8 @@ public static class SchedulerCli
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
         root.Subcommands.Add(ModelsCommand.Create(output));
+        GuardedAction.Apply(root);
+        CommandExamples.Apply(root);
         return root;
     }
 
@@ -43,7 +46,7 @@ public static class SchedulerCli
         var prefix = new Option<string?>("--prefix") { Description = "Blob name prefix (with --container)" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Image URIs per queue message" };
         var force = new Option<bool>("--force") { Description = "Re-embed images whose content is already stored" };
-        var wait = new Option<bool>("--wait") { Description = "Follow the job until complete; non-zero exit if any image failed" };
+        var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
         var command = new Command("enqueue", "Create a job and queue its images (incremental unless --force)")
         {
             folder, manifest, container, prefix, batchSize, force, wait,
@@ -77,7 +80,7 @@ public static class SchedulerCli
     private static Command StatusCommand(TextWriter output)
     {
         var job = new Argument<Guid>("job") { Description = "Job id printed by enqueue" };
-        var wait = new Option<bool>("--wait") { Description = "Follow the job until complete; non-zero exit if any image failed" };
+        var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
         var command = new Command("status", "Show a job's done / failed / skipped / pending counts and rate") { job, wait };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -122,6 +125,8 @@ public static class SchedulerCli
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start is reported as one line with its exit code (GuardedAction), not as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.AddScheduler();
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -18,4 +18,8 @@ public sealed class SchedulerOptions
     /// <summary>How often <c>--wait</c> polls the job.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With <c>--wait</c> and output that is not a terminal (CI logs), at most one progress line this often; 0 = every change.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common;
 using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
 
 public static class WorkerServiceCollectionExtensions
 {
@@ -21,6 +22,7 @@ public static class WorkerServiceCollectionExtensions
             host.ShutdownTimeout = builder.Configuration.GetSection(WorkerOptions.Section).GetValue<TimeSpan?>(nameof(WorkerOptions.DrainTimeout))
                 ?.Add(TimeSpan.FromSeconds(10)) ?? TimeSpan.FromSeconds(40);
         });
+        builder.AddWorkerObservability();
         builder.Services.AddHostedService<QueueConsumer>();
         return builder;
     }

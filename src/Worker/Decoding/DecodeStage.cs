@@ -6,10 +6,11 @@ using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
 
 /// <summary>Decodes and preprocesses in parallel (CPU bound: one decoder per core by default).</summary>
 internal sealed class DecodeStage(
-    ImagePreprocessor preprocessor, PreprocessSpec spec, StageChannels channels, ILogger logger)
+    ImagePreprocessor preprocessor, PreprocessSpec spec, StageChannels channels, WorkerMetrics metrics, ILogger logger)
 {
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         StageWorkers.RunAsync(concurrency, DecodeLoopAsync, channels.Infer.Writer, cancellationToken);
@@ -18,6 +19,7 @@ internal sealed class DecodeStage(
     {
         await foreach (var work in channels.Decode.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            using var scope = LogScopes.Message(logger, work.Item.Message.Message);
             if (work.Item.Message.IsAbandoned)
             {
                 continue;
@@ -27,7 +29,7 @@ internal sealed class DecodeStage(
             var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
             try
             {
-                preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor.AsSpan(0, spec.TensorLength));
+                metrics.Time(WorkerStage.Decode, () => preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor.AsSpan(0, spec.TensorLength)));
             }
             catch (ImageFailureException ex)
             {

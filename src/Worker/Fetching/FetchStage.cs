@@ -3,10 +3,11 @@ namespace Pipeline.Worker.Fetching;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Sources;
 using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
 
 /// <summary>Fetches image bytes concurrently (I/O bound) and skips images whose content is already stored.</summary>
 internal sealed class FetchStage(
-    IImageFetcher fetcher, StageChannels channels, MessageSettler settler, ILogger logger)
+    IImageFetcher fetcher, StageChannels channels, MessageSettler settler, WorkerMetrics metrics, ILogger logger)
 {
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         StageWorkers.RunAsync(concurrency, FetchLoopAsync, channels.Decode.Writer, cancellationToken);
@@ -15,6 +16,7 @@ internal sealed class FetchStage(
     {
         await foreach (var item in channels.Fetch.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            using var scope = LogScopes.Message(logger, item.Message.Message);
             if (item.Message.IsAbandoned)
             {
                 continue;
@@ -23,7 +25,7 @@ internal sealed class FetchStage(
             FetchedImage image;
             try
             {
-                image = await fetcher.FetchAsync(item.Image.Uri, cancellationToken).ConfigureAwait(false);
+                image = await metrics.TimeAsync(WorkerStage.Fetch, () => fetcher.FetchAsync(item.Image.Uri, cancellationToken)).ConfigureAwait(false);
             }
             catch (ImageFailureException ex)
             {

@@ -5,12 +5,13 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
 using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
 
 /// <summary>
 /// Fills inference batches across messages and runs the backbone. A partial batch waits at most
 /// <see cref="WorkerOptions.BatchFlushDelay"/> so a trickle of images is not held back.
 /// </summary>
-internal sealed class InferenceStage(Backbone backbone, StageChannels channels, WorkerOptions options, TimeProvider time)
+internal sealed class InferenceStage(Backbone backbone, StageChannels channels, WorkerOptions options, WorkerMetrics metrics, TimeProvider time)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -36,7 +37,8 @@ internal sealed class InferenceStage(Backbone backbone, StageChannels channels, 
                     ArrayPool<float>.Shared.Return(batch[i].Tensor);
                 }
 
-                backbone.Embed(inputs.AsSpan(0, batch.Count * tensorLength), batch.Count, outputs.AsSpan(0, batch.Count * backbone.Width));
+                metrics.BatchFilled(batch.Count, batchSize);
+                metrics.Time(WorkerStage.Inference, () => backbone.Embed(inputs.AsSpan(0, batch.Count * tensorLength), batch.Count, outputs.AsSpan(0, batch.Count * backbone.Width)));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var work = batch[i];

@@ -3,6 +3,7 @@ namespace Pipeline.Worker.Messaging;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
+using Pipeline.Worker.Observability;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -11,13 +12,16 @@ using RabbitMQ.Client.Exceptions;
 /// error to the next retry queue (back-off), or to the dead-letter queue after the last attempt.
 /// The copy is confirmed by the broker before the original is acked, so nothing is lost in between.
 /// </summary>
-internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishChannel, QueueTopology topology, ILogger logger)
+internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishChannel, QueueTopology topology, WorkerMetrics metrics, ILogger logger)
 {
     public const string AttemptHeader = "x-attempt";
     public const string LastErrorHeader = "x-last-error";
 
-    public ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken) =>
-        consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+    public ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken)
+    {
+        metrics.MessageSettled();
+        return consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+    }
 
     public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
     {
@@ -28,6 +32,8 @@ internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishCh
 
         var attempt = message.Attempt + 1;
         var target = attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead;
+        metrics.MessageSettled();
+        metrics.MessageDeferred(deadLettered: target == topology.Dead);
         var properties = new BasicProperties
         {
             Persistent = true,

@@ -14,6 +14,7 @@ using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
 using Pipeline.Worker.Fetching;
 using Pipeline.Worker.Inference;
+using Pipeline.Worker.Observability;
 using Pipeline.Worker.Storage;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -33,6 +34,8 @@ internal sealed class QueueConsumer(
     IOptions<WorkerOptions> workerOptions,
     IOptions<PostgresOptions> postgresOptions,
     TimeProvider time,
+    WorkerMetrics metrics,
+    WorkerReadiness readiness,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     private readonly WorkerOptions _options = workerOptions.Value;
@@ -60,7 +63,7 @@ internal sealed class QueueConsumer(
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
-        using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads });
+        using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads, ConfigureSession = ExecutionProviders.Configure(_options.ExecutionProvider) });
         Log.HeadRemoved(logger, backbone.Cut.Describe());
         var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);
         await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);
@@ -81,14 +84,14 @@ internal sealed class QueueConsumer(
                 await channel.BasicQosAsync(0, (ushort)_options.EffectivePrefetch, global: false, stoppingToken).ConfigureAwait(false);
 
                 var channels = new StageChannels(_options);
-                var settler = new MessageSettler(channel, publishChannel, topology, logger);
+                var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
                 using var abort = new CancellationTokenSource();
                 var stages = new[]
                 {
-                    new FetchStage(fetcher, channels, settler, logger).RunAsync(_options.FetchConcurrency, abort.Token),
-                    new DecodeStage(preprocessor, backbone.Preprocess, channels, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
-                    Task.Run(() => new InferenceStage(backbone, channels, _options, time).RunAsync(abort.Token), abort.Token),
-                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, postgresOptions.Value, time, logger)
+                    new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
+                    new DecodeStage(preprocessor, backbone.Preprocess, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
+                    Task.Run(() => new InferenceStage(backbone, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
+                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, postgresOptions.Value, time, metrics, logger)
                         .RunAsync(abort.Token),
                 };
 
@@ -96,6 +99,7 @@ internal sealed class QueueConsumer(
                 consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, channels, settler, spec.Id, abort.Token);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
                 Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.EffectivePrefetch);
+                readiness.MarkConsuming();
 
                 var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
                 var first = await Task.WhenAny(stopped, Task.WhenAny(stages)).ConfigureAwait(false);
@@ -116,6 +120,7 @@ internal sealed class QueueConsumer(
     private async Task DrainAsync(IChannel channel, string consumerTag, StageChannels channels, Task[] stages, CancellationTokenSource abort)
     {
         Log.Draining(logger, _options.DrainTimeout);
+        readiness.MarkDraining();
         _accepting = false;
         abort.CancelAfter(_options.DrainTimeout);
         await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
@@ -160,6 +165,8 @@ internal sealed class QueueConsumer(
                 return;
             }
 
+            using var scope = LogScopes.Message(logger, message);
+            metrics.MessageAccepted();
             var body = delivery.Body.ToArray();
             await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), channels, settler, modelId, abort)
                 .ConfigureAwait(false);

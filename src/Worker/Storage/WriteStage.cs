@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
 
 /// <summary>
 /// Commits finished messages in groups (one transaction each) and acks them only afterwards.
@@ -17,6 +18,7 @@ internal sealed class WriteStage(
     WorkerOptions options,
     PostgresOptions postgres,
     TimeProvider time,
+    WorkerMetrics metrics,
     ILogger logger)
 {
     private readonly List<Task> _indexBuilds = [];
@@ -32,8 +34,10 @@ internal sealed class WriteStage(
                 group.Add(message);
             }
 
+            using var scope = LogScopes.Commit(logger, group);
             var outcomes = group.Select(m => m.ToOutcome()).ToList();
-            var completedJobs = await CommitWithRetryAsync(outcomes, cancellationToken).ConfigureAwait(false);
+            var completedJobs = await metrics.TimeAsync(WorkerStage.Write, () => CommitWithRetryAsync(outcomes, cancellationToken)).ConfigureAwait(false);
+            metrics.Committed(outcomes);
             foreach (var message in group)
             {
                 await settler.AckAsync(message, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using Pipeline.IntegrationTests.Infrastructure;
 public sealed class CommandLineTests(EndToEndFixture fixture)
 {
     private Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        SchedulerProcess.RunAsync(fixture.Environment, EndToEndFixture.JobTimeout, args);
+        CliProcess.RunAsync(fixture.Environment, EndToEndFixture.JobTimeout, args);
 
     [Fact]
     public async Task Search_MotorcycleLeft_PrintsItselfFirstThenMotorcycleRight()

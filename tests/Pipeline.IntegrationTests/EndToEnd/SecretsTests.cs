@@ -99,7 +99,7 @@ public sealed partial class SecretsTests : IAsyncDisposable
         await using (var worker = WorkerProcess.Start(environment))
         {
             await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
-            (exitCode, output) = await SchedulerProcess.RunAsync(environment, EndToEndFixture.JobTimeout, "enqueue", "--manifest", manifest, "--wait");
+            (exitCode, output) = await CliProcess.RunAsync(environment, EndToEndFixture.JobTimeout, "enqueue", "--manifest", manifest, "--wait");
             Assert.Equal(0, await worker.StopAsync(TimeSpan.FromMinutes(1)));
             workerLog = worker.Log;
         }

@@ -31,16 +31,22 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
         long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment)
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment) =>
+        Start(environment, Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"));
+
+    /// <summary>A worker from another build, e.g. the published folder the container images hold.</summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment, string workerDll)
     {
-        var info = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"))
+        var info = new ProcessStartInfo("dotnet", workerDll)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        ChildEnvironment.Apply(info, environment);
+        // Defaults a test may override: plain logs, and no metrics listener (several workers share the machine).
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["PIPELINE_Metrics__Port"] = "0";
+        ChildEnvironment.Apply(info, environment);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);

@@ -1,0 +1,60 @@
+namespace Pipeline.Scheduler.Cli;
+
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+/// <summary>An "Examples:" section at the end of every command's <c>--help</c>.</summary>
+internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineAction
+{
+    private static readonly Dictionary<string, string[]> Examples = new(StringComparer.Ordinal)
+    {
+        ["enqueue"] =
+        [
+            "pipeline enqueue --folder ./photos --wait                 # index a folder and show progress",
+            "pipeline enqueue --manifest uris.csv --batch-size 64      # text, CSV or JSON Lines with a 'uri' column",
+            "pipeline enqueue --container photos --prefix 2026/05/     # an Azure Blob container (PIPELINE_Blob__ConnectionString)",
+            "pipeline enqueue --folder ./photos --force                # re-embed what is already stored",
+        ],
+        ["status"] =
+        [
+            "pipeline status 0193a7c2-…                                # counts once",
+            "pipeline status 0193a7c2-… --follow                       # progress, rate and ETA until the job completes",
+        ],
+        ["search"] =
+        [
+            "pipeline search ./query.jpg                               # the 5 nearest stored images",
+            "pipeline search https://example.com/cat.jpg --top 20",
+        ],
+    };
+
+    /// <summary>Wraps the help of <paramref name="root"/>; help is a recursive option, so every command gets the section.</summary>
+    public static void Apply(RootCommand root)
+    {
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction help } option)
+        {
+            option.Action = new CommandExamples(help);
+        }
+    }
+
+    /// <summary>Like help itself: <c>status --help</c> needs no job argument.</summary>
+    public override bool ClearsParseErrors => help.ClearsParseErrors;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        var code = help.Invoke(parseResult);
+        if (Examples.TryGetValue(parseResult.CommandResult.Command.Name, out var lines))
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine("Examples:");
+            foreach (var line in lines)
+            {
+                output.WriteLine("  " + line);
+            }
+
+            output.WriteLine();
+        }
+
+        return code;
+    }
+}

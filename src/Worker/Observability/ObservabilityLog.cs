@@ -1,0 +1,13 @@
+namespace Pipeline.Worker.Observability;
+
+using Microsoft.Extensions.Logging;
+
+/// <summary>Source-generated log messages of the metrics and health listener.</summary>
+internal static partial class ObservabilityLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Metrics and health listening on {Prefix} (/metrics, /healthz, /readyz)")]
+    public static partial void Listening(ILogger logger, string prefix);
+
+    [LoggerMessage(101, LogLevel.Debug, "Metrics or health request not answered: {Message}")]
+    public static partial void RequestFailed(ILogger logger, string message);
+}

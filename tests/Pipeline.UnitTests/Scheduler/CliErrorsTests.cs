@@ -1,0 +1,51 @@
+namespace Pipeline.UnitTests.Scheduler;
+
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pipeline.Common.Sources;
+using Pipeline.Scheduler;
+using Pipeline.Scheduler.Cli;
+using RabbitMQ.Client.Exceptions;
+
+public sealed class CliErrorsTests
+{
+    [Fact]
+    public void Describe_DatabaseRefused_IsDatabaseUnavailableWithTheCause()
+    {
+        var failure = CliErrors.Describe(new NpgsqlException("Failed to connect to 127.0.0.1:1", new SocketException((int)SocketError.ConnectionRefused)));
+
+        Assert.Equal(ExitCodes.DatabaseUnavailable, failure!.ExitCode);
+        Assert.StartsWith("database unavailable: Failed to connect to 127.0.0.1:1: ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("PIPELINE_Postgres__ConnectionString", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_BrokerUnreachable_SkipsTheAggregateWrapper()
+    {
+        var cause = new AggregateException(new InvalidOperationException("Connection failed, host 127.0.0.1:1"));
+
+        var failure = CliErrors.Describe(new BrokerUnreachableException(cause));
+
+        Assert.Equal(ExitCodes.BrokerUnavailable, failure!.ExitCode);
+        Assert.Contains("reachable: Connection failed, host 127.0.0.1:1 (check PIPELINE_RabbitMq__Uri", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("One or more errors", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_InvalidOptions_IsInvalidConfiguration()
+    {
+        var failure = CliErrors.Describe(new OptionsValidationException("SchedulerOptions", typeof(object), ["BatchSize must be between 1 and 10000"]));
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, failure!.ExitCode);
+        Assert.Equal("invalid configuration: BatchSize must be between 1 and 10000", failure.Message);
+    }
+
+    [Fact]
+    public void Describe_UnreadableQueryImage_IsSourceUnreadable() =>
+        Assert.Equal(ExitCodes.SourceUnreadable, CliErrors.Describe(new ImageFailureException(FailureReason.NotFound, "no such file"))!.ExitCode);
+
+    [Fact]
+    public void Describe_UnexpectedBug_IsLeftToTheDefaultHandler() =>
+        Assert.Null(CliErrors.Describe(new ArgumentOutOfRangeException("batchSize")));
+}
