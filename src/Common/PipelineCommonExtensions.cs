@@ -31,6 +31,7 @@ public static class PipelineCommonExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<DatabaseRetry>();
         services.AddSingleton<RabbitMqConnector>();
         services.AddSingleton<ModelFileCache>();
         services.AddSingleton(_ => new ImagePreprocessor());

@@ -12,9 +12,16 @@ using Pipeline.Common.Storage;
 /// Memory stays bounded by one lookup chunk and one batch, whatever the size of the source.
 /// </summary>
 public sealed class Enqueuer(
-    PipelineDataSource dataSource, JobStore jobs, RabbitMqConnector connector, UriPolicy policy, IOptions<SchedulerOptions> options)
+    PipelineDataSource dataSource,
+    JobStore jobs,
+    RabbitMqConnector connector,
+    UriPolicy policy,
+    DatabaseRetry retry,
+    IOptions<SchedulerOptions> options)
 {
     private PipelineDataSource DataSource => dataSource;
+
+    private DatabaseRetry Retry => retry;
 
     private JobStore Jobs => jobs;
 
@@ -25,9 +32,10 @@ public sealed class Enqueuer(
     {
         ModelIdentity.ValidateId(modelId);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        await SchemaMigrator.EnsureAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        // Every database call waits out a restart or failover (DatabaseRetry), like the workers' commits do.
+        await retry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), cancellationToken).ConfigureAwait(false);
         var jobId = Guid.CreateVersion7();
-        await jobs.CreateAsync(jobId, modelId, source.Description, force, cancellationToken).ConfigureAwait(false);
+        await retry.RunAsync(token => jobs.CreateAsync(jobId, modelId, source.Description, force, token), cancellationToken).ConfigureAwait(false);
 
         var publisher = await BatchPublisher.OpenAsync(connector, modelId, cancellationToken).ConfigureAwait(false);
         await using (publisher.ConfigureAwait(false))
@@ -49,7 +57,8 @@ public sealed class Enqueuer(
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var total = run.Enqueued + run.Skipped + run.Refused;
-            var completed = await jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, cancellationToken).ConfigureAwait(false);
+            var completed = await retry.RunAsync(
+                token => jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, token), null, cancellationToken).ConfigureAwait(false);
             return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed, run.Refused);
         }
     }
@@ -74,9 +83,10 @@ public sealed class Enqueuer(
             // checks the rest after fetching.
             var stored = force
                 ? []
-                : await StoredContent.GetAsync(
-                    owner.DataSource, modelId, [.. chunk.Where(i => i.ContentId is not null).Select(i => i.Uri)], cancellationToken)
-                    .ConfigureAwait(false);
+                : await owner.Retry.RunAsync(
+                    token => StoredContent.GetAsync(owner.DataSource, modelId, [.. chunk.Where(i => i.ContentId is not null).Select(i => i.Uri)], token),
+                    null,
+                    cancellationToken).ConfigureAwait(false);
             foreach (var image in chunk)
             {
                 if (image.ContentId is not null && stored.TryGetValue(image.Uri, out var id) && id == image.ContentId)
@@ -112,7 +122,7 @@ public sealed class Enqueuer(
                 }
             }
 
-            await owner.Jobs.RecordEnqueueFailuresAsync(jobId, refused, cancellationToken).ConfigureAwait(false);
+            await owner.Retry.RunAsync(token => owner.Jobs.RecordEnqueueFailuresAsync(jobId, refused, token), cancellationToken).ConfigureAwait(false);
             Refused += refused.Count;
             return allowed;
         }

@@ -32,7 +32,7 @@ internal sealed class QueueConsumer(
     ModelFileCache modelFiles,
     IOptions<ModelOptions> modelOptions,
     IOptions<WorkerOptions> workerOptions,
-    IOptions<PostgresOptions> postgresOptions,
+    DatabaseRetry databaseRetry,
     TimeProvider time,
     WorkerMetrics metrics,
     WorkerReadiness readiness,
@@ -91,7 +91,7 @@ internal sealed class QueueConsumer(
                     new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
                     new DecodeStage(preprocessor, backbone.Preprocess, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
                     Task.Run(() => new InferenceStage(backbone, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
-                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, postgresOptions.Value, time, metrics, logger)
+                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, databaseRetry, metrics, logger)
                         .RunAsync(abort.Token),
                 };
 

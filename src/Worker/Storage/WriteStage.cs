@@ -16,8 +16,7 @@ internal sealed class WriteStage(
     MessageSettler settler,
     StageChannels channels,
     WorkerOptions options,
-    PostgresOptions postgres,
-    TimeProvider time,
+    DatabaseRetry retry,
     WorkerMetrics metrics,
     ILogger logger)
 {
@@ -55,24 +54,11 @@ internal sealed class WriteStage(
         await Task.WhenAll(_indexBuilds).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<Guid>> CommitWithRetryAsync(List<BatchOutcome> outcomes, CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + postgres.OutageTolerance;
-        var delay = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await writer.CommitAsync(outcomes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException ex) when (DatabaseErrors.IsTransient(ex) && time.GetUtcNow() + delay < deadline)
-            {
-                Log.DatabaseRetry(logger, ex, delay, attempt);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
-        }
-    }
+    private Task<IReadOnlyList<Guid>> CommitWithRetryAsync(List<BatchOutcome> outcomes, CancellationToken cancellationToken) =>
+        retry.RunAsync(
+            token => writer.CommitAsync(outcomes, token),
+            (ex, delay, attempt) => Log.DatabaseRetry(logger, ex, delay, attempt),
+            cancellationToken);
 
     private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
     {

@@ -81,8 +81,10 @@ public sealed class ServiceRestartTests
         }
     }
 
-    [Fact]
-    public async Task RabbitMqRestart_WhileEnqueuing_SchedulerResendsAndTheJobCompletes()
+    [Theory]
+    [InlineData("rabbitmq")]
+    [InlineData("postgres")]
+    public async Task ServiceRestart_WhileEnqueuing_SchedulerReconnectsAndTheJobCompletes(string service)
     {
         var folder = Directory.CreateTempSubdirectory("enqueue-restart-").FullName;
         var photo = RepoPaths.Sample("rocket.jpg");
@@ -90,22 +92,24 @@ public sealed class ServiceRestartTests
         files.ForEach(f => File.Copy(photo, f));
         var modelId = ServiceEndpoints.NewModelId("enqrestart");
         var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
+        environment["PIPELINE_Scheduler__LookupChunk"] = "10"; // a database lookup every ten listed images
         await using var worker = WorkerProcess.Start(environment);
         await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         using var scheduler = await SchedulerHarness.StartAsync(environment);
         try
         {
-            // 300 one-image messages trickling over ~6 s; the broker restarts about one second in.
+            // 300 one-image messages trickling over ~6 s; the service restarts about one second in.
             var enqueue = scheduler.Get<Enqueuer>().RunAsync(
-                new SlowSource(files, TimeSpan.FromMilliseconds(20)), modelId, force: false, batchSize: 1, CancellationToken.None);
+                new SlowSource(files, TimeSpan.FromMilliseconds(20), withIdentity: true), modelId, force: false, batchSize: 1, CancellationToken.None);
             await Task.Delay(TimeSpan.FromSeconds(1));
-            await RestartAsync("rabbitmq");
+            await RestartAsync(service);
             var job = await enqueue;
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             var jobs = scheduler.Get<JobStore>();
             JobStatus status;
-            while (!(status = (await jobs.GetAsync(job.JobId, timeout.Token))!.Value.Status).IsComplete)
+            while (!(status = (await scheduler.Get<DatabaseRetry>().RunAsync(
+                token => jobs.GetAsync(job.JobId, token), null, timeout.Token))!.Value.Status).IsComplete)
             {
                 Assert.False(worker.HasExited, worker.Log);
                 await Task.Delay(250, timeout.Token);
