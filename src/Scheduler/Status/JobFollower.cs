@@ -1,6 +1,7 @@
 namespace Pipeline.Scheduler.Status;
 
 using Microsoft.Extensions.Options;
+using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 /// <summary>Prints a job's accounting, and with <c>--wait</c> / <c>--follow</c> follows it until it completes.</summary>
@@ -39,7 +40,7 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
         {
             foreach (var (uri, reason, message) in await jobs.GetFailuresAsync(status.Id, 20, cancellationToken).ConfigureAwait(false))
             {
-                await output.WriteLineAsync($"  failed {reason}: {uri}: {message}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  failed {reason}: {ImageUri.Redact(uri)}: {message}").ConfigureAwait(false);
             }
 
             return ExitCodes.ImagesFailed;

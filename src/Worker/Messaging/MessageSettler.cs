@@ -17,10 +17,19 @@ internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishCh
     public const string AttemptHeader = "x-attempt";
     public const string LastErrorHeader = "x-last-error";
 
-    public ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken)
+    public async ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken)
     {
         metrics.MessageSettled();
-        return consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+        try
+        {
+            await consumeChannel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException)
+        {
+            // The connection dropped after the commit: the broker redelivers the message, and the redelivery
+            // finds its batch committed and is acked without any work.
+            Log.MessageReturned(logger, ex, message.Message.JobId, message.Message.BatchNo, "ack lost with the connection");
+        }
     }
 
     public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)

@@ -149,7 +149,7 @@ internal sealed class QueueConsumer(
         {
             if (!_accepting)
             {
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                await NackAsync(channel, delivery.DeliveryTag, requeue: true).ConfigureAwait(false);
                 return;
             }
 
@@ -161,7 +161,7 @@ internal sealed class QueueConsumer(
             catch (JsonException ex)
             {
                 Log.PoisonMessage(logger, ex, delivery.DeliveryTag);
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false, CancellationToken.None).ConfigureAwait(false);
+                await NackAsync(channel, delivery.DeliveryTag, requeue: false).ConfigureAwait(false);
                 return;
             }
 
@@ -178,6 +178,19 @@ internal sealed class QueueConsumer(
     }
 
     private static readonly Dictionary<string, string> Empty = [];
+
+    /// <summary>A nack lost with the connection needs no retry: the broker requeues unacked messages itself.</summary>
+    private static async Task NackAsync(IChannel channel, ulong deliveryTag, bool requeue)
+    {
+        try
+        {
+            await channel.BasicNackAsync(deliveryTag, multiple: false, requeue, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // Nothing to do: the message is back in the queue once the broker notices the dropped connection.
+        }
+    }
 
     private static int AttemptOf(BasicDeliverEventArgs delivery) =>
         delivery.BasicProperties.Headers?.TryGetValue(MessageSettler.AttemptHeader, out var value) == true
