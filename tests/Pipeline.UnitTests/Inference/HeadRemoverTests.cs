@@ -133,6 +133,21 @@ public sealed class HeadRemoverTests
     }
 
     [Fact]
+    public void Remove_HalfPrecisionFeatureMap_InsertsCastToFloat()
+    {
+        var model = HalfPrecisionGlobalAveragePool();
+        var images = HalfSteps(seed: 6, Batch * ImageLength);
+
+        var cut = HeadRemover.Remove(model);
+        var (maps, _) = OrtRunner.Run(model, images, [Batch, 3, Side, Side]);
+
+        Assert.Equal("image_half_features", cut.FeatureOutput);
+        Assert.Equal(["Cast", "Cast"], model.Graph.Node.Select(n => n.OpType));
+        Assert.Equal(3, cut.Channels);
+        Assert.Equal(images, maps);
+    }
+
+    [Fact]
     public void Remove_SqueezeExciteBeforeHead_CutsAtLastPooling()
     {
         var model = NchwSqueezeExcite();

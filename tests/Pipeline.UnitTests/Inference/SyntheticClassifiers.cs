@@ -139,6 +139,23 @@ internal static class SyntheticClassifiers
         return Model(graph, opset: 12, microsoftOps: true);
     }
 
+    /// <summary>Half-precision features: Cast to float16 → GlobalAveragePool → Flatten.</summary>
+    public static ModelProto HalfPrecisionGlobalAveragePool() => Model(
+        new GraphProto
+        {
+            Name = "half_gap",
+            Input = { FloatValue("image", "batch", 3, Side, Side) },
+            Output = { Value("flat", TensorProto.Types.DataType.Float16, "batch", 3) },
+            ValueInfo = { Value("image_half", TensorProto.Types.DataType.Float16, "batch", 3, Side, Side) },
+            Node =
+            {
+                Node("Cast", ["image"], ["image_half"], Int("to", (int)TensorProto.Types.DataType.Float16)),
+                Node("GlobalAveragePool", ["image_half"], ["pooled"]),
+                Node("Flatten", ["pooled"], ["flat"], Int("axis", 1)),
+            },
+        },
+        opset: 13);
+
     /// <summary>A squeeze-excite block pools too (and earlier) before the head's own GlobalAveragePool.</summary>
     public static ModelProto NchwSqueezeExcite() => Model(
         new GraphProto
