@@ -1,0 +1,99 @@
+namespace Pipeline.Benchmarks.Reporting;
+
+using System.Globalization;
+using System.Text;
+using Pipeline.Benchmarks.EndToEnd;
+using Pipeline.Benchmarks.Enqueueing;
+
+/// <summary>What one run measured, printed as the README's performance table.</summary>
+internal sealed class BenchReport(BenchOptions options, string machine)
+{
+    public Throughput? Inference { get; set; }
+
+    public Throughput? Decode { get; set; }
+
+    public int DecodeThreads { get; set; }
+
+    public EndToEndResult? EndToEnd { get; set; }
+
+    public EndToEndResult? EndToEndLarge { get; set; }
+
+    public EnqueueResult? EnqueueSmall { get; set; }
+
+    public EnqueueResult? Enqueue { get; set; }
+
+    public Throughput? Write { get; set; }
+
+    public int WriteDims { get; set; }
+
+    /// <summary>Decode and inference share the same cores, so their times per image add up.</summary>
+    public double? Ideal => Inference is { } i && Decode is { } d ? 1 / ((1 / d.PerSecond) + (1 / i.PerSecond)) : null;
+
+    public double? EfficiencyOfIdeal => EndToEnd is { } e && Ideal is { } ideal ? e.Job.PerSecond / ideal : null;
+
+    /// <summary>Peak RSS growth from the small to the large end-to-end run.</summary>
+    public double? ResidentGrowth => EndToEnd is { } small && EndToEndLarge is { } large
+        ? (large.WorkerPeakResidentBytes / (double)small.WorkerPeakResidentBytes) - 1
+        : null;
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        Line(text, $"Benchmark run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; bundled MobileNetV2 (int8, CPU), batch {options.BatchSize}{(options.Smoke ? "; SMOKE SIZES, numbers meaningless" : string.Empty)}");
+        Line(text, $"");
+        Line(text, $"| measure | result |");
+        Line(text, $"|---|---|");
+        if (Inference is { } inference)
+        {
+            Line(text, $"| 1. inference alone (pre-decoded tensors, {inference.Items:N0} images) | {inference.PerSecond:F1} img/s |");
+        }
+
+        if (Decode is { } decode)
+        {
+            Line(text, $"| 2. decode + preprocess alone ({DecodeThreads} threads, {decode.Items:N0} photos) | {decode.PerSecond:F1} img/s |");
+        }
+
+        if (Ideal is { } ideal)
+        {
+            Line(text, $"| ideal on shared cores, 1 / (1/decode + 1/inference) | {ideal:F1} img/s |");
+        }
+
+        if (EndToEnd is { } e2e)
+        {
+            Line(text, $"| 3. end-to-end job, {e2e.Job.Items:N0} photos (scheduler → RabbitMQ → worker → Postgres) | {e2e.Job.PerSecond:F1} img/s in {e2e.Job.Elapsed.TotalSeconds:F1} s |");
+            if (EfficiencyOfIdeal is { } ratio)
+            {
+                Line(text, $"| 4. end-to-end ÷ ideal | **{ratio:F2}** |");
+            }
+
+            Line(text, $"| worker peak RSS, {e2e.Job.Items:N0} photos | {Mib(e2e.WorkerPeakResidentBytes)} |");
+            Line(text, $"| worker CPU over the job (of {Environment.ProcessorCount} cores × wall time) | {e2e.WorkerCpu.TotalSeconds / (e2e.Job.Elapsed.TotalSeconds * Environment.ProcessorCount):P0} |");
+            Line(text, $"| HNSW index build after the first job ({e2e.Job.Items:N0} rows, not per image) | {e2e.IndexBuild.TotalSeconds:F1} s |");
+        }
+
+        if (EndToEndLarge is { } large)
+        {
+            Line(text, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s |");
+            Line(text, $"| worker peak RSS, {large.Job.Items:N0} photos | {Mib(large.WorkerPeakResidentBytes)}{(ResidentGrowth is { } growth ? $" ({growth:+0.0%;-0.0%} vs {EndToEnd!.Job.Items:N0})" : string.Empty)} |");
+        }
+
+        foreach (var enqueue in new[] { EnqueueSmall, Enqueue })
+        {
+            if (enqueue is not null)
+            {
+                Line(text, $"| scheduler enqueue, {enqueue.Job.Items:N0} manifest URIs, {enqueue.Messages:N0} messages with confirms | {enqueue.Job.PerSecond:N0} URIs/s ({enqueue.Process.PerSecond:N0} counting process start), peak RSS {Mib(enqueue.PeakResidentBytes)} |");
+            }
+        }
+
+        if (Write is { } write)
+        {
+            Line(text, $"| bulk write path alone ({write.Items:N0} rows × {WriteDims} dims, COPY + merge) | {write.PerSecond:N0} rows/s |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F0} MiB");
+
+    private static void Line(StringBuilder text, FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+}
