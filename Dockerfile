@@ -49,7 +49,7 @@ RUN test -f /app/libonnxruntime_providers_cuda.so \
     || { echo "the gpu target needs --build-arg GPU=true" >&2; exit 1; }
 WORKDIR /app
 ENV PIPELINE_Metrics__Host=* \
-    PIPELINE_Worker__ExecutionProvider=Cuda \
+    PIPELINE_Inference__ExecutionProvider=Cuda \
     DOTNET_ROOT=/usr/share/dotnet
 EXPOSE 9464
 USER 1654

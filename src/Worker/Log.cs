@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
     public static partial void MessageDeferred(ILogger logger, Guid jobId, int batchNo, string queue, int attempt);
+
+    [LoggerMessage(14, LogLevel.Warning, "{Provider} execution provider unavailable ({Reason}); running on the CPU (Inference:CpuFallback)")]
+    public static partial void GpuUnavailable(ILogger logger, string provider, string reason);
 }

@@ -1,7 +1,6 @@
 namespace Pipeline.Worker;
 
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Worker.Inference;
 
 /// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
 public sealed class WorkerOptions
@@ -32,10 +31,6 @@ public sealed class WorkerOptions
     [Range(0, 256)]
     public int DecodeConcurrency { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
-    [Range(0, 256)]
-    public int IntraOpThreads { get; set; }
-
     /// <summary>Completed messages committed in one transaction at most.</summary>
     [Range(1, 1000)]
     public int MaxMessagesPerCommit { get; set; } = 16;
@@ -43,9 +38,6 @@ public sealed class WorkerOptions
     /// <summary>On SIGTERM, how long in-flight messages may take to finish before they are returned to the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Where inference runs: <c>Cpu</c>, or <c>Cuda</c> in the GPU image.</summary>
-    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
     /// <summary>
     /// Two inference batches' worth of messages: one being filled while the previous one runs, so

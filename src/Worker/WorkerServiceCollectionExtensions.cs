@@ -3,6 +3,7 @@ namespace Pipeline.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common;
+using Pipeline.Worker.Inference;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
@@ -14,6 +15,10 @@ public static class WorkerServiceCollectionExtensions
         builder.AddPipelineCommon();
         builder.Services.AddOptions<WorkerOptions>()
             .Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<InferenceOptions>()
+            .Bind(builder.Configuration.GetSection(InferenceOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.Configure<HostOptions>(host =>

@@ -21,12 +21,14 @@ public sealed class Backbone : IDisposable
     private readonly string[] _outputNames;
     private readonly long[] _mapShape;
     private readonly int _mapLength;
+    private readonly OrtIoBinding? _binding;
     private readonly Lock _gate = new();
     private float[] _inputCopy = [];
     private float[] _maps = [];
 
-    private Backbone(ModelSpec spec, string weightsSha256, HeadCut cut, LoadedSession loaded)
+    private Backbone(ModelSpec spec, string weightsSha256, HeadCut cut, LoadedSession loaded, bool useIoBinding)
     {
+        _binding = useIoBinding ? loaded.Session.CreateIoBinding() : null;
         _session = loaded.Session;
         _runOptions = loaded.RunOptions;
         _inputNames = [loaded.InputName];
@@ -84,7 +86,8 @@ public sealed class Backbone : IDisposable
 
         var model = ModelProto.Parser.ParseFrom(bytes);
         var cut = HeadRemover.Remove(model);
-        var loaded = LoadedSession.Open(model.ToByteArray(), spec, cut, options ?? BackboneOptions.Default);
+        options ??= BackboneOptions.Default;
+        var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, cut, options);
         if (spec.ExpectedWidth is { } expectedWidth && expectedWidth != loaded.Width)
         {
             loaded.Session.Dispose();
@@ -94,7 +97,7 @@ public sealed class Backbone : IDisposable
                 "pick the right Model:Backbone, or 'custom' for a model outside the catalogue.");
         }
 
-        return new Backbone(spec, sha, cut, loaded);
+        return new Backbone(spec, sha, cut, loaded, options.UseIoBinding);
     }
 
     /// <summary>
@@ -139,8 +142,12 @@ public sealed class Backbone : IDisposable
         }
     }
 
+    /// <summary>Whether batches run through an <see cref="OrtIoBinding"/>.</summary>
+    public bool UsesIoBinding => _binding is not null;
+
     public void Dispose()
     {
+        _binding?.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
     }
@@ -157,7 +164,20 @@ public sealed class Backbone : IDisposable
             OrtMemoryInfo.DefaultInstance, inputs, LoadedSession.InputShape(Preprocess, count));
         using var output = OrtValue.CreateTensorValueFromMemory(
             OrtMemoryInfo.DefaultInstance, _maps.AsMemory(0, mapsLength), [count, .. _mapShape]);
-        _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+        if (_binding is { } binding)
+        {
+            // Rebinding per batch: the last batch of a job is smaller, and the buffers may have grown.
+            binding.ClearBoundInputs();
+            binding.ClearBoundOutputs();
+            binding.BindInput(_inputNames[0], input);
+            binding.BindOutput(_outputNames[0], output);
+            _session.RunWithBinding(_runOptions, binding);
+            binding.SynchronizeBoundOutputs();
+        }
+        else
+        {
+            _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+        }
 
         var maps = _maps.AsSpan(0, mapsLength);
         if (Cut.AlreadyPooled)
@@ -173,6 +193,15 @@ public sealed class Backbone : IDisposable
         {
             GlobalPooling.L2NormalizeRows(embeddings, Width);
         }
+    }
+
+    // The graph's own declaration (before a session exists), so providers can be set up for it.
+    private static ModelInput DeclaredInput(ModelProto model, ModelSpec spec)
+    {
+        var declared = new GraphIndex(model.Graph).ImageInput;
+        var layout = InputLayout.Detect(declared?.Type?.TensorType?.Shape) ?? spec.Preprocess.Layout;
+        var size = (long)spec.Preprocess.InputSize;
+        return new ModelInput(declared?.Name ?? "input", layout == TensorLayout.Nchw ? [3, size, size] : [size, size, 3]);
     }
 
     private void CheckLengths(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)

@@ -10,13 +10,15 @@ namespace Pipeline.Common.Inference;
 internal sealed record LoadedSession(
     InferenceSession Session, RunOptions RunOptions, string InputName, PreprocessSpec Preprocess, long[] MapShape, int Width)
 {
-    public static LoadedSession Open(byte[] model, ModelSpec spec, HeadCut cut, BackboneOptions options)
+    public static LoadedSession Open(byte[] model, ModelInput input, ModelSpec spec, HeadCut cut, BackboneOptions options)
     {
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
+
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
 
         // Loading from bytes: external weight files are looked up next to the original file.
         var folder = Path.GetDirectoryName(Path.GetFullPath(spec.Path));
@@ -25,7 +27,7 @@ internal sealed record LoadedSession(
             sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
         }
 
-        options.ConfigureSession?.Invoke(sessionOptions);
+        options.ConfigureSession?.Invoke(sessionOptions, input);
         var session = new InferenceSession(model, sessionOptions);
         var runOptions = new RunOptions();
         try

@@ -32,6 +32,7 @@ internal sealed class QueueConsumer(
     ModelFileCache modelFiles,
     IOptions<ModelOptions> modelOptions,
     IOptions<WorkerOptions> workerOptions,
+    IOptions<InferenceOptions> inferenceOptions,
     DatabaseRetry databaseRetry,
     TimeProvider time,
     WorkerMetrics metrics,
@@ -63,7 +64,7 @@ internal sealed class QueueConsumer(
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
         await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
-        using var backbone = Backbone.Load(spec, new BackboneOptions { IntraOpThreads = _options.IntraOpThreads, ConfigureSession = ExecutionProviders.Configure(_options.ExecutionProvider) });
+        using var backbone = Backbone.Load(spec, ExecutionProviders.BackboneOptions(inferenceOptions.Value, _options.InferenceBatchSize, logger));
         Log.HeadRemoved(logger, backbone.Cut.Describe());
         var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);
         await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);

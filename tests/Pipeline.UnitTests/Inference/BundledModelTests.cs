@@ -171,4 +171,21 @@ public sealed class BundledModelTests(BundledBackboneFixture fixture) : IClassFi
 
         return sum;
     }
+
+    [Fact]
+    public void Embed_ThroughIoBinding_EqualsThePlainRun()
+    {
+        var images = OrtRunner.RandomInput(seed: 21, 3 * BundledModel.ImageLength);
+        using var bound = Backbone.Load(BundledModel.Spec(), new BackboneOptions { IntraOpThreads = 2, UseIoBinding = true });
+        var expected = new float[3 * BundledModel.Width];
+        var actual = new float[3 * BundledModel.Width];
+
+        fixture.Backbone.Embed(images.AsMemory(), 3, expected);
+        bound.Embed(images.AsMemory(), 3, actual);
+        // A smaller batch after a larger one: the binding must follow the new shape.
+        bound.Embed(images.AsMemory(0, BundledModel.ImageLength), 1, actual.AsSpan(0, BundledModel.Width));
+
+        Assert.True(bound.UsesIoBinding);
+        Assert.Equal(expected, actual);
+    }
 }

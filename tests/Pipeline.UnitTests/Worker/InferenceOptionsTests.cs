@@ -1,0 +1,45 @@
+namespace Pipeline.UnitTests.Worker;
+
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Worker.Inference;
+
+public sealed class InferenceOptionsTests
+{
+    [Fact]
+    public void Defaults_AreValidAndRunOnTheCpuWithoutSpinning()
+    {
+        var options = new InferenceOptions();
+
+        Assert.Empty(Validate(options));
+        Assert.Equal(ExecutionProvider.Cpu, options.ExecutionProvider);
+        Assert.False(options.AllowSpinning);
+        Assert.False(options.EffectiveIoBinding);
+    }
+
+    [Theory]
+    [InlineData(ExecutionProvider.Cpu)]
+    [InlineData(ExecutionProvider.Cuda)]
+    public void Fp16_WithoutTensorRt_IsRefused(ExecutionProvider provider) =>
+        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = provider, Fp16 = true }), r => r.MemberNames.Contains(nameof(InferenceOptions.Fp16)));
+
+    [Fact]
+    public void Fp16_WithTensorRt_IsValid() =>
+        Assert.Empty(Validate(new InferenceOptions { ExecutionProvider = ExecutionProvider.TensorRt, Fp16 = true }));
+
+    [Fact]
+    public void CpuFallback_OnTheCpu_IsRefused() =>
+        Assert.Contains(Validate(new InferenceOptions { CpuFallback = true }), r => r.MemberNames.Contains(nameof(InferenceOptions.CpuFallback)));
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(64)]
+    public void DeviceId_OutOfRange_IsRefused(int device) =>
+        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = ExecutionProvider.Cuda, DeviceId = device }), r => r.MemberNames.Contains(nameof(InferenceOptions.DeviceId)));
+
+    private static List<ValidationResult> Validate(InferenceOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+}
