@@ -60,9 +60,10 @@ public sealed class BlobImageFetcher : IImageFetcher
             var response = await client.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             using var download = response.Value;
             var details = download.Details;
-            var data = await BoundedStreamReader.ReadAsync(
+            var (buffer, length) = await BoundedStreamReader.ReadAsync(
                 download.Content, details.ContentLength, _maxBytes, image.ToString(), cancellationToken).ConfigureAwait(false);
-            return new FetchedImage(image.Value, ContentIds.ForETag(details.ETag.ToString()) ?? ContentIds.ForSha256(data.Span), data);
+            return FetchedImage.Pooled(
+                image.Value, ContentIds.ForETag(details.ETag.ToString()) ?? ContentIds.ForSha256(buffer.AsSpan(0, length)), buffer, length);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

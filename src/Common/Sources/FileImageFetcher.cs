@@ -43,18 +43,26 @@ public sealed class FileImageFetcher : IImageFetcher
             {
                 throw BoundedStreamReader.TooLarge(image.ToString(), _maxBytes);
             }
-            var buffer = new byte[length];
-            var total = 0;
-            while (total < buffer.Length)
+            var buffer = ImageBuffers.Pool.Rent((int)length);
+            try
             {
-                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(total), total, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                var total = 0;
+                while (total < length)
                 {
-                    break; // truncated while we read; the next listing sees the new stat
+                    var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(total, (int)length - total), total, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break; // truncated while we read; the next listing sees the new stat
+                    }
+                    total += read;
                 }
-                total += read;
+                return FetchedImage.Pooled(image.Value, ContentIds.ForFileStat(length, lastWrite), buffer, total);
             }
-            return new FetchedImage(image.Value, ContentIds.ForFileStat(length, lastWrite), buffer.AsMemory(0, total));
+            catch
+            {
+                ImageBuffers.Pool.Return(buffer);
+                throw;
+            }
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -166,12 +166,13 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            var data = await BoundedStreamReader.ReadAsync(
+            var (buffer, length) = await BoundedStreamReader.ReadAsync(
                 body, response.Content.Headers.ContentLength, _options.MaxBytes, image.ToString(), cancellationToken).ConfigureAwait(false);
+            var data = buffer.AsSpan(0, length);
             var contentId = response.Headers.ETag is { IsWeak: false } etag
-                ? ContentIds.ForETag(etag.Tag) ?? ContentIds.ForSha256(data.Span)
-                : ContentIds.ForSha256(data.Span);
-            return new FetchedImage(image.Value, contentId, data);
+                ? ContentIds.ForETag(etag.Tag) ?? ContentIds.ForSha256(data)
+                : ContentIds.ForSha256(data);
+            return FetchedImage.Pooled(image.Value, contentId, buffer, length);
         }
     }
 

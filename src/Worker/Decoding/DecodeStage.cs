@@ -1,6 +1,5 @@
 namespace Pipeline.Worker.Decoding;
 
-using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
@@ -10,7 +9,7 @@ using Pipeline.Worker.Observability;
 
 /// <summary>Decodes and preprocesses in parallel (CPU bound: one decoder per core by default).</summary>
 internal sealed class DecodeStage(
-    ImagePreprocessor preprocessor, PreprocessSpec spec, StageChannels channels, WorkerMetrics metrics, ILogger logger)
+    ImagePreprocessor preprocessor, PreprocessSpec spec, TensorPool tensors, StageChannels channels, WorkerMetrics metrics, ILogger logger)
 {
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         StageWorkers.RunAsync(concurrency, DecodeLoopAsync, channels.Infer.Writer, cancellationToken);
@@ -22,20 +21,24 @@ internal sealed class DecodeStage(
             using var scope = LogScopes.Message(logger, work.Item.Message.Message);
             if (work.Item.Message.IsAbandoned)
             {
+                work.Image.Release();
                 continue;
             }
 
-            // Pooled: a 224² tensor is 600 KB, far too large to allocate per image.
-            var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
+            var tensor = tensors.Rent();
             try
             {
-                metrics.Time(WorkerStage.Decode, () => preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor.AsSpan(0, spec.TensorLength)));
+                metrics.Time(WorkerStage.Decode, () => preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor));
             }
             catch (ImageFailureException ex)
             {
-                ArrayPool<float>.Shared.Return(tensor);
+                tensors.Return(tensor);
                 await Outcomes.FailAsync(channels, logger, work.Item, ex, cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+            finally
+            {
+                work.Image.Release();
             }
 
             await channels.Infer.Writer.WriteAsync(new DecodedWork(work.Item, work.Image.ContentId, tensor), cancellationToken).ConfigureAwait(false);

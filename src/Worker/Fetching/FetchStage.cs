@@ -42,6 +42,7 @@ internal sealed class FetchStage(
 
             if (item.Message.IsUpToDate(item.Image.Uri, image.ContentId))
             {
+                image.Release();
                 await Outcomes.CompleteAsync(channels, item, ItemOutcome.Skipped, cancellationToken).ConfigureAwait(false);
                 continue;
             }

@@ -1,6 +1,5 @@
 namespace Pipeline.Worker.Inference;
 
-using System.Buffers;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
@@ -11,7 +10,8 @@ using Pipeline.Worker.Observability;
 /// Fills inference batches across messages and runs the backbone. A partial batch waits at most
 /// <see cref="WorkerOptions.BatchFlushDelay"/> so a trickle of images is not held back.
 /// </summary>
-internal sealed class InferenceStage(Backbone backbone, StageChannels channels, WorkerOptions options, WorkerMetrics metrics, TimeProvider time)
+internal sealed class InferenceStage(
+    Backbone backbone, TensorPool tensors, StageChannels channels, WorkerOptions options, WorkerMetrics metrics, TimeProvider time)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ internal sealed class InferenceStage(Backbone backbone, StageChannels channels, 
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Tensor.AsSpan(0, tensorLength).CopyTo(inputs.AsSpan(i * tensorLength, tensorLength));
-                    ArrayPool<float>.Shared.Return(batch[i].Tensor);
+                    tensors.Return(batch[i].Tensor);
                 }
 
                 metrics.BatchFilled(batch.Count, batchSize);
@@ -86,7 +86,7 @@ internal sealed class InferenceStage(Backbone backbone, StageChannels channels, 
         {
             if (work.Item.Message.IsAbandoned)
             {
-                ArrayPool<float>.Shared.Return(work.Tensor);
+                tensors.Return(work.Tensor);
                 continue;
             }
 

@@ -85,13 +85,16 @@ internal sealed class QueueConsumer(
                 await channel.BasicQosAsync(0, (ushort)_options.EffectivePrefetch, global: false, stoppingToken).ConfigureAwait(false);
 
                 var channels = new StageChannels(_options);
+                // Enough tensors for everything the bounded stages can hold at once: none is allocated in steady state.
+                var tensors = new TensorPool(
+                    backbone.Preprocess.TensorLength, (3 * _options.InferenceBatchSize) + _options.EffectiveDecodeConcurrency);
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
                 using var abort = new CancellationTokenSource();
                 var stages = new[]
                 {
                     new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
-                    new DecodeStage(preprocessor, backbone.Preprocess, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
-                    Task.Run(() => new InferenceStage(backbone, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
+                    new DecodeStage(preprocessor, backbone.Preprocess, tensors, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
+                    Task.Run(() => new InferenceStage(backbone, tensors, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
                     new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, databaseRetry, metrics, logger)
                         .RunAsync(abort.Token),
                 };

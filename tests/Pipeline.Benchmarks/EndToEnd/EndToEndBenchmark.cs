@@ -17,11 +17,17 @@ internal static partial class EndToEndBenchmark
         var modelId = context.NewModelId("e2e");
         var environment = BenchContext.ChildEnvironment(modelId);
         environment["PIPELINE_Worker__InferenceBatchSize"] = context.Options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in context.Options.WorkerSettings)
+        {
+            environment[key] = value;
+        }
+
         try
         {
             await using var worker = ChildProcess.Start(BenchContext.WorkerDll, [], environment);
             await worker.WaitForOutputAsync("Worker ready", Startup, cancellationToken);
             var cpuBefore = worker.CpuTime;
+            var machineBefore = CpuSnapshot.Take();
 
             await using var scheduler = ChildProcess.Start(BenchContext.SchedulerDll, ["enqueue", "--folder", folder], environment);
             if (await scheduler.WaitForExitAsync(cancellationToken) != 0)
@@ -32,6 +38,7 @@ internal static partial class EndToEndBenchmark
             var jobId = Guid.Parse(JobLine().Match(scheduler.Output).Groups[1].Value);
             var job = await WaitForCompletionAsync(context, jobId, worker, cancellationToken);
             var cpu = worker.CpuTime - cpuBefore;
+            var shares = CpuShares.Between(machineBefore, CpuSnapshot.Take(), cpu);
             var peak = worker.PeakResidentBytes;
 
             // The HNSW index is built once, when the model's first job completes: reported apart, it is not per image.
@@ -44,7 +51,7 @@ internal static partial class EndToEndBenchmark
                 throw new InvalidOperationException($"job {jobId} accounted for {job.Embedded + job.Failed} of {images} images");
             }
 
-            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu, indexBuild);
+            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu, indexBuild, shares);
         }
         finally
         {

@@ -1,0 +1,46 @@
+namespace Pipeline.Worker.Decoding;
+
+using System.Collections.Concurrent;
+
+/// <summary>
+/// Model-input tensors of one fixed length, reused. Sized to what the bounded stages can hold at once, so in steady
+/// state no tensor is allocated: at 224² one is 600 KB, a large-object-heap allocation per image otherwise
+/// (<c>ArrayPool.Shared</c> keeps only a few arrays of that size per core).
+/// </summary>
+internal sealed class TensorPool(int tensorLength, int retained)
+{
+    private readonly ConcurrentBag<float[]> _free = [];
+    private int _count;
+
+    public int TensorLength => tensorLength;
+
+    public float[] Rent()
+    {
+        if (_free.TryTake(out var tensor))
+        {
+            Interlocked.Decrement(ref _count);
+            return tensor;
+        }
+
+        return GC.AllocateUninitializedArray<float>(tensorLength);
+    }
+
+    public void Return(float[] tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.Length != tensorLength)
+        {
+            throw new ArgumentException($"tensor of {tensor.Length} floats returned to a pool of {tensorLength}", nameof(tensor));
+        }
+
+        // Past the cap (a burst after a reconfiguration, say), let the GC have it rather than grow for ever.
+        if (Interlocked.Increment(ref _count) <= retained)
+        {
+            _free.Add(tensor);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+}
