@@ -32,6 +32,15 @@ internal static class OnnxBuilder
         Int32Data = { value },
     };
 
+    /// <summary>An int8 or uint8 tensor (stored in int32_data, as the spec says for small integer types).</summary>
+    public static TensorProto SmallInts(string name, TensorProto.Types.DataType type, long[] dims, params int[] values) => new()
+    {
+        Name = name,
+        DataType = (int)type,
+        Dims = { dims },
+        Int32Data = { values },
+    };
+
     public static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes) => new()
     {
         Name = $"{outputs[0]}_{op}",

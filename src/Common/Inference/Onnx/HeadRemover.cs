@@ -92,10 +92,10 @@ internal static class HeadRemover
     {
         var node = new NodeProto
         {
-            Name = UniqueName(index, $"{pooling.Input}_features_DequantizeLinear"),
+            Name = index.NewName($"{pooling.Input}_features_DequantizeLinear"),
             OpType = "DequantizeLinear",
             Input = { pooling.Input, quantization.Scale },
-            Output = { UniqueName(index, $"{pooling.Input}_features") },
+            Output = { index.NewName($"{pooling.Input}_features") },
         };
         if (quantization.ZeroPoint is { } zeroPoint)
         {
@@ -114,12 +114,20 @@ internal static class HeadRemover
             return pooling.Input;
         }
 
+        // A cast would keep the quantized numbers without their scale and zero point.
+        if ((TensorProto.Types.DataType)type.ElemType is not (TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16 or TensorProto.Types.DataType.Double))
+        {
+            throw new NotSupportedException(
+                $"Feature map '{pooling.Input}' before {pooling.Describe()} is {(TensorProto.Types.DataType)type.ElemType}, and no " +
+                "QuantizeLinear, QLinear* op or dequantizing consumer says how it dequantizes.");
+        }
+
         var node = new NodeProto
         {
-            Name = UniqueName(index, $"{pooling.Input}_features_Cast"),
+            Name = index.NewName($"{pooling.Input}_features_Cast"),
             OpType = "Cast",
             Input = { pooling.Input },
-            Output = { UniqueName(index, $"{pooling.Input}_features") },
+            Output = { index.NewName($"{pooling.Input}_features") },
             Attribute = { new AttributeProto { Name = "to", I = FloatType, Type = AttributeProto.Types.AttributeType.Int } },
         };
         return InsertBefore(index, pooling.Node, node);
@@ -167,17 +175,6 @@ internal static class HeadRemover
         }
 
         return shape;
-    }
-
-    private static string UniqueName(GraphIndex index, string wanted)
-    {
-        var name = wanted;
-        for (var i = 1; index.IsNameTaken(name); i++)
-        {
-            name = $"{wanted}_{i}";
-        }
-
-        return name;
     }
 
     private static string ShapeText(IReadOnlyList<TensorShapeProto.Types.Dimension>? dims) =>
