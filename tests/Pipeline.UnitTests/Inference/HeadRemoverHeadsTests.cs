@@ -121,7 +121,7 @@ public sealed class HeadRemoverHeadsTests
         Assert.Equal(Channels * Side * Side, cut.Channels);
     }
 
-    private static string OpOf(string removed) => removed[(removed.LastIndexOf('(') + 1)..^1];
+    internal static string OpOf(string removed) => removed[(removed.LastIndexOf('(') + 1)..^1];
 
     // The synthetic classifier is valid ONNX before any cut: it runs and gives one row of class scores per image.
     internal static void AssertClassifierRuns(ModelProto model, float[] images, long[] shape)

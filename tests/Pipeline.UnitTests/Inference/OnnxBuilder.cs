@@ -60,6 +60,12 @@ internal static class OnnxBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
 
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, F = value, Type = AttributeProto.Types.AttributeType.Float };
+
+    public static AttributeProto Tensor(string name, TensorProto value) =>
+        new() { Name = name, T = value, Type = AttributeProto.Types.AttributeType.Tensor };
+
     public static AttributeProto Ints(string name, params long[] values) =>
         new() { Name = name, Ints = { values }, Type = AttributeProto.Types.AttributeType.Ints };
 
