@@ -41,7 +41,8 @@ public sealed class Backbone : IDisposable
         Pooling = spec.Pooling;
         GemP = spec.GemP;
         L2Normalize = spec.L2Normalize;
-        PoolingDescription = spec.DescribePooling(pooledByModel: cut.AlreadyPooled);
+        PoolingDescription = spec.DescribePooling(
+            pooledByModel: cut.AlreadyPooled && cut.Normalization is null, layerNormalized: cut.Normalization is not null);
         Cut = cut;
         Width = loaded.Width;
     }
@@ -85,7 +86,7 @@ public sealed class Backbone : IDisposable
         }
 
         var model = ModelProto.Parser.ParseFrom(bytes);
-        var cut = HeadRemover.Remove(model);
+        var cut = HeadRemover.Remove(model, spec.Pooling, spec.GemP);
         options ??= BackboneOptions.Default;
         var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, cut, options);
         if (spec.ExpectedWidth is { } expectedWidth && expectedWidth != loaded.Width)

@@ -7,18 +7,30 @@ namespace Pipeline.Common.Inference;
 /// <param name="AlreadyPooled">True when the output is already an [N, C] vector: nothing to pool.</param>
 /// <param name="PoolingNode">The pooling node the cut was made at; null when none was found.</param>
 /// <param name="RemovedNodes">Removed nodes as <c>name (op)</c>, in graph order.</param>
+/// <param name="Normalization">
+/// The layer normalisation kept after the pooling (Keras ConvNeXt): the graph then pools as configured and
+/// <paramref name="FeatureOutput"/> is the normalised [N, C] vector. Null for every other model.
+/// </param>
 public sealed record HeadCut(
     string FeatureOutput,
     TensorLayout Layout,
     int? Channels,
     bool AlreadyPooled,
     string? PoolingNode,
-    IReadOnlyList<string> RemovedNodes)
+    IReadOnlyList<string> RemovedNodes,
+    string? Normalization = null)
 {
     /// <summary>One line for logs and <c>inspect</c>.</summary>
     public string Describe()
     {
         var width = Channels is { } c ? $"{c} channels" : "channels unknown until run";
+        if (Normalization is not null)
+        {
+            var removed = RemovedNodes.Count == 0 ? "nothing removed" : $"removed {RemovedNodes.Count} nodes: {string.Join(", ", RemovedNodes)}";
+            return $"features '{FeatureOutput}' [N, C] ({width}): pooled in the graph by {PoolingNode}, then {Normalization} kept " +
+                $"(Keras include_top=False); {removed}";
+        }
+
         if (AlreadyPooled)
         {
             return $"already headless: output '{FeatureOutput}' is [N, C] ({width})";

@@ -40,6 +40,12 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Allow a plain <c>http://</c> model URL (a local mirror); weights are otherwise fetched over TLS only.</summary>
     public bool AllowInsecureHttp { get; set; }
 
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed an https model server's certificate, when the system store does not
+    /// trust it (a private mirror); the host name is still checked. Azure Blob downloads use the system store.
+    /// </summary>
+    public string? TlsCaFile { get; set; }
+
     /// <summary>Longest a model download may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(30);
@@ -118,6 +124,11 @@ public sealed class ModelOptions : IValidatableObject
         if (!string.IsNullOrEmpty(Path) && ModelLocation.Validate(Path) is { } problem)
         {
             yield return new ValidationResult(problem, [nameof(Path)]);
+        }
+
+        if (!string.IsNullOrEmpty(TlsCaFile) && !File.Exists(TlsCaFile))
+        {
+            yield return new ValidationResult($"Model:TlsCaFile: file {TlsCaFile} not found.", [nameof(TlsCaFile)]);
         }
 
         var spec = ToPreprocessSpec();

@@ -31,8 +31,12 @@ public sealed record ModelSpec(
     /// <summary>The width the chosen catalogue entry promises; loading fails when the model disagrees. Null: any.</summary>
     public int? ExpectedWidth { get; init; }
 
-    /// <summary>Stable text stored with every vector, e.g. <c>avg</c>, <c>max</c>, <c>gem3</c>, <c>gem2.5;nol2</c>.</summary>
-    public string DescribePooling(bool pooledByModel = false)
+    /// <summary>
+    /// Stable text stored with every vector, e.g. <c>avg</c>, <c>max</c>, <c>gem3</c>, <c>gem2.5;nol2</c>, or
+    /// <c>avg+ln</c> when the model's layer normalisation after the pooling is kept (Keras ConvNeXt): those vectors
+    /// differ from the plain pooled ones, so they must not share a table with them.
+    /// </summary>
+    public string DescribePooling(bool pooledByModel = false, bool layerNormalized = false)
     {
         var mode = (pooledByModel, Pooling) switch
         {
@@ -40,6 +44,7 @@ public sealed record ModelSpec(
             (_, PoolingMode.Gem) => string.Create(CultureInfo.InvariantCulture, $"gem{GemP:0.###}"),
             _ => Pooling.ToString().ToLowerInvariant(),
         };
+        mode = layerNormalized ? mode + "+ln" : mode;
         return L2Normalize ? mode : mode + ";nol2";
     }
 }

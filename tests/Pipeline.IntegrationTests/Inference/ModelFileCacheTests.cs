@@ -8,8 +8,8 @@ using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Models fetched from the local Azurite and from a plain-http listener (https needs a TLS server, which the test
-/// machine has not; the code path is the same HttpClient), cached, hash-checked and loaded.
+/// Models fetched from the local Azurite and from a plain-http listener, cached, hash-checked and loaded
+/// (https: <see cref="HttpsModelDownloadTests"/>).
 /// </summary>
 public sealed class ModelFileCacheTests : IDisposable
 {

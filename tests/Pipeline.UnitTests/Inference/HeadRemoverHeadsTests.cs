@@ -121,10 +121,10 @@ public sealed class HeadRemoverHeadsTests
         Assert.Equal(Channels * Side * Side, cut.Channels);
     }
 
-    private static string OpOf(string removed) => removed[(removed.LastIndexOf('(') + 1)..^1];
+    internal static string OpOf(string removed) => removed[(removed.LastIndexOf('(') + 1)..^1];
 
     // The synthetic classifier is valid ONNX before any cut: it runs and gives one row of class scores per image.
-    private static void AssertClassifierRuns(ModelProto model, float[] images, long[] shape)
+    internal static void AssertClassifierRuns(ModelProto model, float[] images, long[] shape)
     {
         var (_, outputShape) = OrtRunner.Run(OnnxBuilder.Copy(model), images, shape);
         Assert.Equal([shape[0], Classes], outputShape);

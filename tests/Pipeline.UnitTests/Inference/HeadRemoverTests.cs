@@ -214,6 +214,6 @@ public sealed class HeadRemoverTests
     }
 
     // Multiples of 0.5 in [-4, 4]: exact through the synthetic model's quantization.
-    private static float[] HalfSteps(int seed, int length) =>
+    internal static float[] HalfSteps(int seed, int length) =>
         [.. OrtRunner.RandomInput(seed, length, -4f, 4f).Select(v => MathF.Round(v * 2f) / 2f)];
 }

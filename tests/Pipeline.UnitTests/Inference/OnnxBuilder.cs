@@ -32,6 +32,15 @@ internal static class OnnxBuilder
         Int32Data = { value },
     };
 
+    /// <summary>An int8 or uint8 tensor (stored in int32_data, as the spec says for small integer types).</summary>
+    public static TensorProto SmallInts(string name, TensorProto.Types.DataType type, long[] dims, params int[] values) => new()
+    {
+        Name = name,
+        DataType = (int)type,
+        Dims = { dims },
+        Int32Data = { values },
+    };
+
     public static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes) => new()
     {
         Name = $"{outputs[0]}_{op}",
@@ -50,6 +59,12 @@ internal static class OnnxBuilder
 
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
+
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, F = value, Type = AttributeProto.Types.AttributeType.Float };
+
+    public static AttributeProto Tensor(string name, TensorProto value) =>
+        new() { Name = name, T = value, Type = AttributeProto.Types.AttributeType.Tensor };
 
     public static AttributeProto Ints(string name, params long[] values) =>
         new() { Name = name, Ints = { values }, Type = AttributeProto.Types.AttributeType.Ints };

@@ -222,8 +222,8 @@ internal static class SyntheticClassifiers
         },
         opset: 13);
 
-    /// <summary>relu(W·x + b) at every pixel of NCHW images: the expected NCHW feature maps.</summary>
-    public static float[] ConvReluNchw(float[] images, int count)
+    /// <summary>relu(W·x + b) at every pixel of NCHW images (b = 0 without <paramref name="bias"/>): the expected NCHW feature maps.</summary>
+    public static float[] ConvReluNchw(float[] images, int count, bool bias = true)
     {
         const int positions = Side * Side;
         var maps = new float[count * Channels * positions];
@@ -233,7 +233,7 @@ internal static class SyntheticClassifiers
             {
                 for (var s = 0; s < positions; s++)
                 {
-                    var sum = Bias[c];
+                    var sum = bias ? Bias[c] : 0f;
                     for (var k = 0; k < 3; k++)
                     {
                         sum += Weights[c, k] * images[(n * 3 * positions) + (k * positions) + s];

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -15,12 +16,18 @@ internal static class Certificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    public static X509Certificate2 Issue(X509Certificate2 authority, string dnsName)
+    /// <param name="address">Also named in the certificate, for a server reached by address.</param>
+    public static X509Certificate2 Issue(X509Certificate2 authority, string dnsName, IPAddress? address = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName(dnsName);
+        if (address is not null)
+        {
+            names.AddIpAddress(address);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         var serial = RandomNumberGenerator.GetBytes(8);
         using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddHours(12), serial);

@@ -113,6 +113,14 @@ public sealed class ModelOptionsTests
     }
 
     [Fact]
+    public void Validate_TlsCaFileMissing_FailsNamingTheSetting()
+    {
+        var errors = Validate(new ModelOptions { Path = "https://models.example/m.onnx", TlsCaFile = "/nonexistent/ca.pem" });
+
+        Assert.Contains(errors, e => e.ErrorMessage!.StartsWith("Model:TlsCaFile", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bind_EnvironmentStyleKeys_SetEveryCatalogueOption()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

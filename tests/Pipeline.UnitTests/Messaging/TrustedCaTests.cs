@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Pipeline.Common.Messaging;
+using Pipeline.Common;
 
 namespace Pipeline.UnitTests.Messaging;
 

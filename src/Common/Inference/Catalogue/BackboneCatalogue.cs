@@ -26,7 +26,8 @@ namespace Pipeline.Common.Inference.Catalogue;
 /// round_filters(1280) with width coefficients 1.0, 1.0, 1.1, 1.2, 1.4, 1.6, 1.8, 2.0.</item>
 /// <item>efficientnet_v2.py: preprocessing in the graph; sizes 224, 240, 260, 300, 384, 480, 480; top_conv
 /// round_filters(1280) with width coefficients 1.0, 1.0, 1.1, 1.2 (B0–B3), 1.0 (S, M, L).</item>
-/// <item>convnext.py: PreStem normalisation in the graph, 224, projection_dims[-1] 768, 768, 1024, 1536, 2048.</item>
+/// <item>convnext.py: PreStem normalisation in the graph, 224, projection_dims[-1] 768, 768, 1024, 1536, 2048; the
+/// features are LayerNormalization(epsilon=1e-6) of the pooled map (Head, and the include_top=False branch).</item>
 /// </list>
 /// Torchvision classics (pytorch/vision, torchvision/models/): alexnet.py — features end in Conv2d(256, 256) before
 /// AdaptiveAvgPool2d((6, 6)) and a Flatten → Linear head; googlenet.py — inception5b 384 + 384 + 128 + 128 = 1024
@@ -92,7 +93,7 @@ public static class BackboneCatalogue
     private const string FlattenTopNote = "Keras' top is Flatten → Dense (no global pooling); the cut is at the Flatten";
 
     private const string ConvNeXtNote =
-        "Keras' include_top=False adds a LayerNormalization after the pooling; these vectors are the plain pooled map";
+        "Keras' include_top=False puts a LayerNormalization after the pooling; it is kept (pooling then in the graph), stored as '<pooling>+ln'";
 
     /// <summary>The entry called <paramref name="name"/> (exact, lower case), or null.</summary>
     public static BackboneEntry? Find(string? name) =>

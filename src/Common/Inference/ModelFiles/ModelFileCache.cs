@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace Pipeline.Common.Inference.ModelFiles;
 /// <summary>
 /// Brings a model file to local disk once: local paths are used in place; http(s) and Azure Blob URLs are downloaded
 /// into <see cref="ModelOptions.CacheDirectory"/> (to a temporary file, hashed on the way, checked against the
-/// expected sha256 when one is given, then renamed into place atomically) and reused by later runs.
+/// expected sha256 when one is given, then renamed into place atomically) and reused by later runs. An https server
+/// must present a certificate for its host that chains to the system store or to <see cref="ModelOptions.TlsCaFile"/>.
 /// </summary>
 /// <remarks>
 /// Cached files are named by the expected sha256, or without one by a hash of the URL (query left out): set
@@ -45,7 +47,7 @@ public sealed class ModelFileCache : IDisposable
             _blobEndpoints = BlobEndpoints.PublicCloudOnly;
         }
 
-        _http = new HttpClient { Timeout = _options.DownloadTimeout };
+        _http = CreateHttpClient(_options);
         Directory = string.IsNullOrEmpty(_options.CacheDirectory) ? DefaultDirectory() : Path.GetFullPath(_options.CacheDirectory);
     }
 
@@ -110,6 +112,19 @@ public sealed class ModelFileCache : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static HttpClient CreateHttpClient(ModelOptions options)
+    {
+        var handler = new SocketsHttpHandler();
+        if (!string.IsNullOrEmpty(options.TlsCaFile))
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(options.TlsCaFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = TrustedCa.Validator(authorities);
+        }
+
+        return new HttpClient(handler, disposeHandler: true) { Timeout = options.DownloadTimeout };
+    }
 
     private static string DefaultDirectory()
     {

@@ -3,17 +3,19 @@ namespace Pipeline.Common.Inference.Onnx;
 /// <summary>
 /// Recognises a head with no global pooling (Keras VGG16/19, torchvision AlexNet/VGG): the last feature map is
 /// flattened straight into dense layers. The cut goes before the Flatten; the pipeline then pools the map itself.
+/// A quantized map (QOperator models flatten uint8 straight into QLinearMatMul or QGemm) is dequantized at the cut.
 /// </summary>
 internal static class FlattenHeadMatcher
 {
     private const int MaxSteps = 64;
 
-    private static readonly HashSet<string> DenseOps = new(StringComparer.Ordinal) { "Gemm", "MatMul", "QLinearMatMul", "MatMulInteger" };
+    private static readonly HashSet<string> DenseOps = new(StringComparer.Ordinal) { "Gemm", "MatMul", "QLinearMatMul", "MatMulInteger", "QGemm" };
 
-    // Between the flatten and its dense layer: what exporters and quantizers put there.
+    // Between the flatten and its dense layer: what exporters and quantizers put there (dynamic quantization puts a
+    // DynamicQuantizeLinear before MatMulInteger).
     private static readonly HashSet<string> Transparent = new(StringComparer.Ordinal)
     {
-        "Dropout", "Identity", "Cast", "QuantizeLinear", "DequantizeLinear", "Relu",
+        "Dropout", "Identity", "Cast", "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "Relu",
     };
 
     // ONNX defines these on channels-first tensors only.
@@ -37,7 +39,9 @@ internal static class FlattenHeadMatcher
         }
 
         var input = node.Input[0];
-        return MapLayout(input, index) is { } layout ? new GlobalPoolingNode(node, input, layout, null) : null;
+        return MapLayout(input, index) is { } layout
+            ? new GlobalPoolingNode(node, input, layout, QuantizedMap.Find(input, node.Output[0], index), Pools: false)
+            : null;
     }
 
     private static bool IsFlatten(NodeProto node, GraphIndex index)

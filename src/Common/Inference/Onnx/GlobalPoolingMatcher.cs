@@ -69,7 +69,7 @@ internal static class GlobalPoolingMatcher
     }
 
     // Opset < 18 carries axes as an attribute, opset ≥ 18 as an optional second input.
-    private static IReadOnlyList<long>? ReduceAxes(NodeProto node, GraphIndex index)
+    public static IReadOnlyList<long>? ReduceAxes(NodeProto node, GraphIndex index)
     {
         if (NodeAttributes.Ints(node, "axes") is { Count: > 0 } attribute)
         {

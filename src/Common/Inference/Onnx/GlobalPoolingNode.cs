@@ -5,11 +5,13 @@ namespace Pipeline.Common.Inference.Onnx;
 /// of a head without pooling (<see cref="FlattenHeadMatcher"/>).
 /// </summary>
 /// <param name="Input">The pooled feature map (quantized when <paramref name="Quantization"/> is set).</param>
+/// <param name="Pools">False for the Flatten of a head without pooling.</param>
 internal sealed record GlobalPoolingNode(
     NodeProto Node,
     string Input,
     TensorLayout Layout,
-    QuantizedInput? Quantization)
+    QuantizedInput? Quantization,
+    bool Pools = true)
 {
     public string Describe() => NodeDescription.Of(Node);
 }

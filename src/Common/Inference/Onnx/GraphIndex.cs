@@ -45,6 +45,18 @@ internal sealed class GraphIndex
 
     public bool IsNameTaken(string name) => _names.Contains(name);
 
+    /// <summary><paramref name="wanted"/>, or it with a numeric suffix, unused so far; reserved so later calls avoid it too.</summary>
+    public string NewName(string wanted)
+    {
+        var name = wanted;
+        for (var i = 1; !_names.Add(name); i++)
+        {
+            name = $"{wanted}_{i}";
+        }
+
+        return name;
+    }
+
     public TypeProto.Types.Tensor? TensorTypeOf(string value) =>
         _valueInfos.TryGetValue(value, out var info) ? info.Type?.TensorType : null;
 

@@ -9,8 +9,10 @@ internal static class HeadRemover
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
 
     /// <summary>Rewrites <paramref name="model"/> in place and says what was cut.</summary>
+    /// <param name="pooling">How the graph pools when it has to (a layer normalisation after the pooling, see <see cref="LayerNormHead"/>).</param>
+    /// <param name="gemP">GeM's exponent, with <see cref="PoolingMode.Gem"/>.</param>
     /// <exception cref="NotSupportedException">No global pooling feeds the output and it is no feature map either.</exception>
-    public static HeadCut Remove(ModelProto model)
+    public static HeadCut Remove(ModelProto model, PoolingMode pooling = PoolingMode.Avg, float gemP = GlobalPooling.DefaultGemP)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph ?? throw new NotSupportedException("The ONNX model has no graph.");
@@ -21,23 +23,48 @@ internal static class HeadRemover
 
         var index = new GraphIndex(graph);
         var output = graph.Output[0];
-        var pooling = FindHeadPooling(index, output.Name);
-        return pooling is null ? KeepOutput(index, output) : CutAt(index, pooling);
+        var head = FindHeadPooling(index, output.Name);
+        if (head is not null)
+        {
+            return LayerNormHead.KeepAfter(index, head, pooling, gemP) is { } kept ? CutAfter(index, kept, head.Layout) : CutAt(index, head);
+        }
+
+        var layout = ImageLayout(index);
+        return layout == TensorLayout.Nhwc && output.Type?.TensorType?.Shape is { Dim.Count: 4 }
+            && LayerNormHead.PoolBefore(index, output.Name, pooling, gemP, DefaultOpset(model)) is { } pooled
+            ? CutAfter(index, pooled, layout)
+            : KeepOutput(index, output);
     }
 
     // The head starts at the pooling nearest the output (squeeze-excite blocks pool too, but earlier), or at the
-    // Flatten of a head without pooling (VGG, AlexNet).
-    private static GlobalPoolingNode? FindHeadPooling(GraphIndex index, string output) =>
-        index.AncestorsOf(output)
+    // Flatten of a head without pooling (VGG, AlexNet) — unless that Flatten only reshapes a pooled and normalised
+    // vector (torchvision's ConvNeXt: pooling, LayerNorm2d, Flatten, Linear).
+    private static GlobalPoolingNode? FindHeadPooling(GraphIndex index, string output)
+    {
+        var matches = index.AncestorsOf(output)
             .OrderDescending()
             .Select(i => index.Graph.Node[i])
             .Select(node => GlobalPoolingMatcher.Match(node, index) ?? FlattenHeadMatcher.Match(node, index))
-            .FirstOrDefault(match => match is not null);
+            .OfType<GlobalPoolingNode>();
+        var nearest = matches.FirstOrDefault();
+        return nearest is { Pools: false }
+            && matches.FirstOrDefault(m => m.Pools) is { } pooling
+            && NormalizationRegion.Find(index, pooling.Node.Output[0]) is { } region
+            && region.Nodes.Contains(nearest.Node)
+            ? pooling
+            : nearest;
+    }
+
+    private static TensorLayout ImageLayout(GraphIndex index) =>
+        InputLayout.Detect(index.ImageInput?.Type?.TensorType?.Shape) ?? TensorLayout.Nchw;
+
+    private static long DefaultOpset(ModelProto model) =>
+        model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx")?.Version ?? 1;
 
     private static HeadCut KeepOutput(GraphIndex index, ValueInfoProto output)
     {
         var dims = output.Type?.TensorType?.Shape?.Dim;
-        var layout = InputLayout.Detect(index.ImageInput?.Type?.TensorType?.Shape) ?? TensorLayout.Nchw;
+        var layout = ImageLayout(index);
         var (pooled, channelAxis) = dims?.Count switch
         {
             2 => (true, 1),
@@ -71,6 +98,23 @@ internal static class HeadRemover
         return new HeadCut(features, pooling.Layout, channels, false, pooling.Describe(), removed);
     }
 
+    // The graph pools and normalises itself: its output is the embedding before L2.
+    private static HeadCut CutAfter(GraphIndex index, NormalizedVector vector, TensorLayout layout)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(index.ImageInput?.Type?.TensorType?.Shape is { Dim.Count: > 0 } image
+            ? image.Dim[0].Clone()
+            : new TensorShapeProto.Types.Dimension());
+        shape.Dim.Add(vector.Channels is { } c ? new TensorShapeProto.Types.Dimension { DimValue = c } : new TensorShapeProto.Types.Dimension());
+        var output = new ValueInfoProto
+        {
+            Name = vector.Output,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = FloatType, Shape = shape } },
+        };
+        var removed = SetSingleOutput(index.Graph, output);
+        return new HeadCut(vector.Output, layout, vector.Channels, true, vector.Pooling, removed, vector.Normalization);
+    }
+
     private static List<string> SetSingleOutput(GraphProto graph, ValueInfoProto output)
     {
         graph.Output.Clear();
@@ -92,10 +136,10 @@ internal static class HeadRemover
     {
         var node = new NodeProto
         {
-            Name = UniqueName(index, $"{pooling.Input}_features_DequantizeLinear"),
+            Name = index.NewName($"{pooling.Input}_features_DequantizeLinear"),
             OpType = "DequantizeLinear",
             Input = { pooling.Input, quantization.Scale },
-            Output = { UniqueName(index, $"{pooling.Input}_features") },
+            Output = { index.NewName($"{pooling.Input}_features") },
         };
         if (quantization.ZeroPoint is { } zeroPoint)
         {
@@ -114,12 +158,20 @@ internal static class HeadRemover
             return pooling.Input;
         }
 
+        // A cast would keep the quantized numbers without their scale and zero point.
+        if ((TensorProto.Types.DataType)type.ElemType is not (TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16 or TensorProto.Types.DataType.Double))
+        {
+            throw new NotSupportedException(
+                $"Feature map '{pooling.Input}' before {pooling.Describe()} is {(TensorProto.Types.DataType)type.ElemType}, and no " +
+                "QuantizeLinear, QLinear* op or dequantizing consumer says how it dequantizes.");
+        }
+
         var node = new NodeProto
         {
-            Name = UniqueName(index, $"{pooling.Input}_features_Cast"),
+            Name = index.NewName($"{pooling.Input}_features_Cast"),
             OpType = "Cast",
             Input = { pooling.Input },
-            Output = { UniqueName(index, $"{pooling.Input}_features") },
+            Output = { index.NewName($"{pooling.Input}_features") },
             Attribute = { new AttributeProto { Name = "to", I = FloatType, Type = AttributeProto.Types.AttributeType.Int } },
         };
         return InsertBefore(index, pooling.Node, node);
@@ -167,17 +219,6 @@ internal static class HeadRemover
         }
 
         return shape;
-    }
-
-    private static string UniqueName(GraphIndex index, string wanted)
-    {
-        var name = wanted;
-        for (var i = 1; index.IsNameTaken(name); i++)
-        {
-            name = $"{wanted}_{i}";
-        }
-
-        return name;
     }
 
     private static string ShapeText(IReadOnlyList<TensorShapeProto.Types.Dimension>? dims) =>

@@ -1,9 +1,12 @@
-namespace Pipeline.Common.Messaging;
+namespace Pipeline.Common;
 
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-/// <summary>Certificate validation that also trusts a private CA, for a broker whose CA is not in the system store.</summary>
+/// <summary>
+/// Certificate validation that also trusts a private CA, for a server whose CA is not in the system store: the
+/// broker (<c>RabbitMq:TlsCaFile</c>) or an https model mirror (<c>Model:TlsCaFile</c>).
+/// </summary>
 internal static class TrustedCa
 {
     /// <summary>
@@ -29,7 +32,7 @@ internal static class TrustedCa
             custom.ChainPolicy.CustomTrustStore.AddRange(authorities);
             // A private CA rarely publishes revocation lists; without this every chain would fail as "unknown".
             custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            // Intermediates the broker sent along.
+            // Intermediates the server sent along.
             if (chain is not null)
             {
                 foreach (var element in chain.ChainElements)
