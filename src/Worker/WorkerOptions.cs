@@ -15,7 +15,7 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan BatchFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Unacked messages the broker may hand this worker; 0 = enough to fill two inference batches.</summary>
+    /// <summary>Unacked messages the broker may hand this worker; 0 = enough for four inference batches.</summary>
     [Range(0, 1000)]
     public int Prefetch { get; set; }
 
@@ -40,10 +40,12 @@ public sealed class WorkerOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Two inference batches' worth of messages: one being filled while the previous one runs, so
-    /// inference never waits on the broker, and no more (unacked messages are redelivered work on a crash).
+    /// Four inference batches' worth of messages: while one batch runs, the next is decoded and the one after is
+    /// fetched, with a spare to cover the commit-and-ack round trip before the broker sends more. Measured (README
+    /// "Performance"): two batches' worth left the cores idle between messages (0.78 of ideal), four reach 0.87–0.89,
+    /// more gains nothing. No more than that: unacked messages are redelivered work when a worker dies.
     /// </summary>
-    public int EffectivePrefetch => Prefetch > 0 ? Prefetch : Math.Max(2, 2 * (int)Math.Ceiling(InferenceBatchSize / (double)ExpectedMessageSize));
+    public int EffectivePrefetch => Prefetch > 0 ? Prefetch : Math.Max(4, 4 * (int)Math.Ceiling(InferenceBatchSize / (double)ExpectedMessageSize));
 
     public int EffectiveDecodeConcurrency => DecodeConcurrency > 0 ? DecodeConcurrency : Environment.ProcessorCount;
 }

@@ -5,11 +5,11 @@ using Pipeline.Worker;
 public sealed class WorkerOptionsTests
 {
     [Theory]
-    [InlineData(32, 32, 2)]
-    [InlineData(64, 32, 4)]
-    [InlineData(8, 3, 6)]
-    [InlineData(1, 100, 2)]
-    public void EffectivePrefetch_Auto_HoldsTwoInferenceBatches(int batch, int messageSize, int expected) =>
+    [InlineData(32, 32, 4)]
+    [InlineData(64, 32, 8)]
+    [InlineData(8, 3, 12)]
+    [InlineData(1, 100, 4)]
+    public void EffectivePrefetch_Auto_HoldsFourInferenceBatches(int batch, int messageSize, int expected) =>
         Assert.Equal(expected, new WorkerOptions { InferenceBatchSize = batch, ExpectedMessageSize = messageSize }.EffectivePrefetch);
 
     [Fact]
