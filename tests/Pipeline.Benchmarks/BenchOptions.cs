@@ -10,7 +10,7 @@ internal sealed record BenchOptions
         usage: Pipeline.Benchmarks [--smoke] [--images N] [--rss-images N] [--enqueue-uris N]
                                    [--write-rows N] [--inference-seconds S] [--batch-size N]
                                    [--work DIR] [--report FILE] [--only STEP[,STEP…]]
-                                   [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try)
+                                   [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_… and Logging__… too)
           steps: inference, decode, e2e, rss, enqueue, write
         Needs the services of scripts/services.sh and their settings in the environment.
         """;
@@ -41,6 +41,9 @@ internal sealed record BenchOptions
 
     /// <summary>Extra worker settings (<c>--set</c>), to measure what a knob does.</summary>
     public IReadOnlyDictionary<string, string> WorkerSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's knobs, logging.</summary>
+    private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__"];
 
     public static IReadOnlySet<string> AllSteps { get; } = new HashSet<string>(["inference", "decode", "e2e", "rss", "enqueue", "write"]);
 
@@ -91,7 +94,7 @@ internal sealed record BenchOptions
                 case "--only" when value is not null && value.Split(',') is var steps && steps.All(AllSteps.Contains):
                     options = options with { Steps = new HashSet<string>(steps) };
                     break;
-                case "--set" when value?.Split('=', 2) is [var key, var setting] && key.StartsWith("PIPELINE_", StringComparison.Ordinal):
+                case "--set" when value?.Split('=', 2) is [var key, var setting] && SettablePrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)):
                     options = options with { WorkerSettings = new Dictionary<string, string>(options.WorkerSettings) { [key] = setting } };
                     break;
                 default:

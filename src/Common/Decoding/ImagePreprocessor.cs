@@ -84,6 +84,27 @@ public sealed class ImagePreprocessor
         TensorWriter.Write(resized, spec.Mode, spec.Layout, destination);
     }
 
+    /// <summary>
+    /// Decodes a few generated JPEGs (a small and a large one, so both the full and the reduced decode run) on the
+    /// calling thread. A fresh worker otherwise runs its first images through unoptimised code (the JIT promotes a
+    /// method after some 30 calls) while real work waits.
+    /// </summary>
+    public void WarmUp(PreprocessSpec spec, int rounds = 40)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var tensor = new float[spec.TensorLength];
+        foreach (var (width, height) in new[] { (640, 480), (1920, 1080) })
+        {
+            using var image = new Mat(height, width, MatType.CV_8UC3);
+            Cv2.Randu(image, Scalar.All(0), Scalar.All(255));
+            Cv2.ImEncode(".jpg", image, out var jpeg);
+            for (var i = 0; i < rounds / 2; i++)
+            {
+                DecodeInto(jpeg, spec, tensor);
+            }
+        }
+    }
+
     private static void Validate(PreprocessSpec spec, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -143,6 +143,17 @@ public sealed class Backbone : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one full batch of zero images, so ONNX Runtime sizes its memory arena and picks kernels for the batch shape
+    /// before real work arrives (the first real batch otherwise pays for it, and with TensorRT builds the engine).
+    /// </summary>
+    public void WarmUp(int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var inputs = new float[batchSize * Preprocess.TensorLength];
+        Embed(inputs.AsMemory(), batchSize, new float[batchSize * Width]);
+    }
+
     /// <summary>Whether batches run through an <see cref="OrtIoBinding"/>.</summary>
     public bool UsesIoBinding => _binding is not null;
 

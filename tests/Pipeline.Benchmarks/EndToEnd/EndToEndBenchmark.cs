@@ -46,12 +46,17 @@ internal static partial class EndToEndBenchmark
             await worker.WaitForOutputAsync("HNSW index ensured", Startup, cancellationToken);
             var indexBuild = indexWatch.Elapsed;
             await worker.StopAsync(cancellationToken);
+            if (Environment.GetEnvironmentVariable("PIPELINE_BENCH_WORKER_LOG") is { Length: > 0 } log)
+            {
+                await File.WriteAllTextAsync(log, worker.Output, cancellationToken);
+            }
+
             if (job.Embedded + job.Failed != images)
             {
                 throw new InvalidOperationException($"job {jobId} accounted for {job.Embedded + job.Failed} of {images} images");
             }
 
-            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu, indexBuild, shares);
+            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu, indexBuild, shares, job.FirstCommit!.Value - job.Created, job.Enqueued!.Value - job.Created);
         }
         finally
         {

@@ -11,7 +11,7 @@ internal static class JobQueries
         await using var command = new NpgsqlCommand(
             """
             SELECT j.state, coalesce(j.total, 0), coalesce(sum(b.embedded), 0), coalesce(sum(b.failed), 0) + j.failed_at_enqueue,
-                   j.created_at, j.enqueued_at, j.completed_at
+                   j.created_at, j.enqueued_at, j.completed_at, min(b.committed_at)
             FROM jobs j LEFT JOIN job_batches b ON b.job_id = j.id
             WHERE j.id = $1
             GROUP BY j.id
@@ -31,7 +31,8 @@ internal static class JobQueries
             reader.GetInt64(3),
             reader.GetFieldValue<DateTimeOffset>(4),
             await reader.IsDBNullAsync(5, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-            await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+            await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+            await reader.IsDBNullAsync(7, cancellationToken) ? null : reader.GetFieldValue<DateTimeOffset>(7));
     }
 
     /// <summary>Drops what a benchmark model left: its table, registration, jobs and queues, so runs do not pile up.</summary>

@@ -73,12 +73,14 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
             Line(text, $"| worker peak RSS, {e2e.Job.Items:N0} photos | {Mib(e2e.WorkerPeakResidentBytes)} |");
             Line(text, $"| machine CPU over the job ({Environment.ProcessorCount} cores) | {e2e.Cpu} |");
+            Line(text, $"| job timeline: all queued / first batch committed, after the job's creation | {e2e.Enqueue.TotalSeconds:F2} s / {e2e.FirstCommit.TotalSeconds:F2} s |");
             Line(text, $"| HNSW index build after the first job ({e2e.Job.Items:N0} rows, not per image) | {e2e.IndexBuild.TotalSeconds:F1} s |");
         }
 
         if (EndToEndLarge is { } large)
         {
-            Line(text, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s |");
+            Line(text, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s{(Ideal is { } i ? $" ({large.Job.PerSecond / i:F2} × ideal)" : string.Empty)} |");
+            Line(text, $"| machine CPU over the {large.Job.Items:N0}-photo job | {large.Cpu} |");
             Line(text, $"| worker peak RSS, {large.Job.Items:N0} photos | {Mib(large.WorkerPeakResidentBytes)}{(ResidentGrowth is { } growth ? $" ({growth:+0.0%;-0.0%} vs {EndToEnd!.Job.Items:N0})" : string.Empty)} |");
         }
 
