@@ -126,8 +126,8 @@ internal sealed class QueueConsumer(
 
     /// <summary>
     /// The decoders and the inference loop hold thread-pool threads for CPU work. The pool starts with one thread per
-    /// core and adds more only every ~0.5 s when starved, so without this the broker, fetch and database continuations
-    /// wait behind them for the first seconds of every job (measured: first commit 1.4 s after the job started).
+    /// core and adds more only about every 0.5 s when starved; reserving them up front means the broker, fetch and
+    /// database continuations never queue behind the CPU-bound loops on a small machine.
     /// </summary>
     private static void ReserveThreads(int blocking)
     {
