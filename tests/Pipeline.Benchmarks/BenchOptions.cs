@@ -10,7 +10,7 @@ internal sealed record BenchOptions
         usage: Pipeline.Benchmarks [--smoke] [--images N] [--rss-images N] [--enqueue-uris N]
                                    [--write-rows N] [--inference-seconds S] [--batch-size N]
                                    [--work DIR] [--report FILE] [--only STEP[,STEP…]]
-                                   [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_… and Logging__… too)
+                                   [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_…, MALLOC_… and Logging__… too)
           steps: inference, decode, e2e, rss, enqueue, write
         Needs the services of scripts/services.sh and their settings in the environment.
         """;
@@ -42,8 +42,8 @@ internal sealed record BenchOptions
     /// <summary>Extra worker settings (<c>--set</c>), to measure what a knob does.</summary>
     public IReadOnlyDictionary<string, string> WorkerSettings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's knobs, logging.</summary>
-    private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__"];
+    /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's and glibc's knobs, logging.</summary>
+    private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__", "MALLOC_"];
 
     public static IReadOnlySet<string> AllSteps { get; } = new HashSet<string>(["inference", "decode", "e2e", "rss", "enqueue", "write"]);
 

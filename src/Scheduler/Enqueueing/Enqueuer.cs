@@ -34,12 +34,13 @@ public sealed class Enqueuer(
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         // Every database call waits out a restart or failover (DatabaseRetry), like the workers' commits do.
         await retry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), cancellationToken).ConfigureAwait(false);
-        var jobId = Guid.CreateVersion7();
-        await retry.RunAsync(token => jobs.CreateAsync(jobId, modelId, source.Description, force, token), cancellationToken).ConfigureAwait(false);
-
+        // Broker first: an unreachable RabbitMQ then leaves no job row behind, and the job's clock starts when
+        // batches can actually flow.
         var publisher = await BatchPublisher.OpenAsync(connector, modelId, cancellationToken).ConfigureAwait(false);
         await using (publisher.ConfigureAwait(false))
         {
+            var jobId = Guid.CreateVersion7();
+            await retry.RunAsync(token => jobs.CreateAsync(jobId, modelId, source.Description, force, token), cancellationToken).ConfigureAwait(false);
             var run = new Run(this, publisher, jobId, modelId, force, batchSize);
             var chunk = new List<ImageRef>(options.Value.LookupChunk);
             await foreach (var image in source.EnumerateAsync(cancellationToken).ConfigureAwait(false))

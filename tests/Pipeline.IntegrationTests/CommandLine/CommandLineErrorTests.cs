@@ -33,9 +33,10 @@ public sealed class CommandLineErrorTests
     }
 
     [Fact]
-    public async Task Enqueue_UnreachableBroker_PrintsOneLineAndExitsSeven()
+    public async Task Enqueue_UnreachableBroker_PrintsOneLineExitsSevenAndRecordsNoJob()
     {
-        var environment = Environment();
+        var modelId = ServiceEndpoints.NewModelId("cli");
+        var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
         environment["PIPELINE_RabbitMq__Uri"] = "amqp://guest:hunter2@127.0.0.1:1/";
 
         var (code, output) = await CliProcess.RunAsync(environment, Timeout, "enqueue", "--folder", RepoPaths.SampleImages);
@@ -43,6 +44,12 @@ public sealed class CommandLineErrorTests
         Assert.True(code == ExitCodes.BrokerUnavailable, output);
         AssertOneErrorLine(output, "error: message broker unavailable: ", "hunter2");
         Assert.Contains("127.0.0.1:1", output, StringComparison.Ordinal);
+        // The broker is reached before the job row is written: no job is left 'enqueuing' for ever.
+        await using var connection = new Npgsql.NpgsqlConnection(ServiceEndpoints.Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM jobs WHERE model_id = $1", connection);
+        command.Parameters.AddWithValue(modelId);
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Fact]
