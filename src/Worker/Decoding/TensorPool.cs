@@ -12,8 +12,6 @@ internal sealed class TensorPool(int tensorLength, int retained)
     private readonly ConcurrentBag<float[]> _free = [];
     private int _count;
 
-    public int TensorLength => tensorLength;
-
     public float[] Rent()
     {
         if (_free.TryTake(out var tensor))

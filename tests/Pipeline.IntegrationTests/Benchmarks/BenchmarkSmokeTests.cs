@@ -1,6 +1,5 @@
 namespace Pipeline.IntegrationTests.Benchmarks;
 
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Pipeline.IntegrationTests.Infrastructure;
 
@@ -50,22 +49,10 @@ public sealed partial class BenchmarkSmokeTests
     // A table row whose result cell starts with a number.
     private static Regex MeasureRow(string measure) => new($@"^\| {Regex.Escape(measure)}[^\n]*\| \**[0-9]", RegexOptions.Multiline);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
-    {
+    private static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args) =>
         // Built next to this project's own output (same configuration) through the project reference.
-        var dll = AppContext.BaseDirectory.Replace("Pipeline.IntegrationTests", "Pipeline.Benchmarks", StringComparison.Ordinal);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        info.ArgumentList.Add(Path.Combine(dll, "Pipeline.Benchmarks.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+        CommandRunner.RunAsync(
+            "dotnet",
+            timeout,
+            [Path.Combine(AppContext.BaseDirectory.Replace("Pipeline.IntegrationTests", "Pipeline.Benchmarks", StringComparison.Ordinal), "Pipeline.Benchmarks.dll"), .. args]);
 }
