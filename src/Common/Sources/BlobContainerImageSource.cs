@@ -7,6 +7,7 @@ namespace Pipeline.Common.Sources;
 /// <summary>
 /// The image blobs of one container under a name prefix, streamed page by page in the service's
 /// (lexicographic) order. Identity is the ETag from the listing; URIs never carry the client's SAS.
+/// Names are kept verbatim (<see cref="BlobNames"/>): one URI per blob.
 /// </summary>
 public sealed class BlobContainerImageSource : IImageSource
 {
@@ -15,6 +16,7 @@ public sealed class BlobContainerImageSource : IImageSource
     private readonly BlobContainerClient _container;
     private readonly string? _prefix;
     private readonly int _pageSizeHint;
+    private readonly Uri _serviceUri;
 
     /// <param name="container">From <see cref="BlobServiceClientFactory.Create"/>, so listing shares the retry policy.</param>
     /// <param name="prefix">Blob name prefix, e.g. <c>photos/2024/</c>; null lists the whole container.</param>
@@ -27,6 +29,10 @@ public sealed class BlobContainerImageSource : IImageSource
         _container = container;
         _prefix = string.IsNullOrEmpty(prefix) ? null : prefix;
         _pageSizeHint = pageSizeHint;
+        // The container URL less its last segment: host-style https://acct.blob.core.windows.net or path-style
+        // http://127.0.0.1:10000/devstoreaccount1, as ImageUri reads it back.
+        var containerUrl = WithoutQuery(container.Uri).AbsoluteUri.TrimEnd('/');
+        _serviceUri = new Uri(containerUrl[..containerUrl.LastIndexOf('/')]);
     }
 
     public string Description => $"blob:{WithoutQuery(_container.Uri)}/{_prefix}";
@@ -42,8 +48,8 @@ public sealed class BlobContainerImageSource : IImageSource
             {
                 if (ImageExtensions.IsImage(item.Name))
                 {
-                    // The SDK escapes the name; AbsoluteUri is the form ImageUri.Parse gives back.
-                    var uri = WithoutQuery(_container.GetBlobClient(item.Name).Uri).AbsoluteUri;
+                    // Not the SDK's GetBlobClient(name).Uri: it drops a leading '/' and resolves './..' segments.
+                    var uri = BlobNames.Format(_serviceUri, _container.Name, item.Name);
                     yield return new ImageRef(uri, ContentIds.ForETag(item.Properties.ETag?.ToString()));
                 }
             }

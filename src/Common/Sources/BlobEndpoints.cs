@@ -51,9 +51,16 @@ public sealed class BlobEndpoints
 
     /// <summary>
     /// True when <paramref name="uri"/> belongs to a blob service; <paramref name="location"/> is then null
-    /// when the URL names no blob (no container or an empty blob name).
+    /// when the URL names no blob (no container, an empty or non-UTF-8 name).
     /// </summary>
-    internal bool TryMatch(Uri uri, out BlobLocation? location)
+    internal bool TryMatch(Uri uri, out BlobLocation? location) => TryMatch(uri, out location, out _);
+
+    /// <summary>As <see cref="TryMatch(Uri, out BlobLocation?)"/>, with the reason a blob URL names no blob.</summary>
+    /// <remarks>
+    /// The name is everything after the container, percent-decoded, <c>%2F</c> included: <c>c/%2Flead.jpg</c> is the
+    /// blob <c>/lead.jpg</c>. System.Uri has already removed literal dot segments, as RFC 3986 reads them.
+    /// </remarks>
+    internal bool TryMatch(Uri uri, out BlobLocation? location, out string? problem)
     {
         var segments = uri.AbsolutePath.Length <= 1 ? [] : uri.AbsolutePath[1..].Split('/');
         foreach (var endpoint in Endpoints)
@@ -62,7 +69,7 @@ public sealed class BlobEndpoints
             var rootSegments = Segments(root);
             if (SameAuthority(uri, root) && segments.AsSpan().StartsWith(rootSegments))
             {
-                location = Locate(WithoutQuery(root), endpoint.AccountName, segments[rootSegments.Length..]);
+                location = Locate(WithoutQuery(root), endpoint.AccountName, segments[rootSegments.Length..], out problem);
                 return true;
             }
         }
@@ -71,24 +78,34 @@ public sealed class BlobEndpoints
         if (host.Length > PublicCloudHostSuffix.Length && host.EndsWith(PublicCloudHostSuffix, StringComparison.OrdinalIgnoreCase))
         {
             var root = new Uri($"{uri.Scheme}://{uri.Authority}/");
-            location = Locate(root, host[..host.IndexOf('.', StringComparison.Ordinal)], segments);
+            location = Locate(root, host[..host.IndexOf('.', StringComparison.Ordinal)], segments, out problem);
             return true;
         }
 
         location = null;
+        problem = null;
         return false;
     }
 
-    private static BlobLocation? Locate(Uri serviceUri, string account, string[] segments)
+    private static BlobLocation? Locate(Uri serviceUri, string account, string[] segments, out string? problem)
     {
         if (segments.Length < 2 || segments[0].Length == 0)
         {
+            problem = "blob URL without a container and blob name";
             return null;
         }
-        var blobName = Uri.UnescapeDataString(string.Join('/', segments[1..]));
-        return blobName.Length == 0
-            ? null
-            : new BlobLocation(serviceUri, account, Uri.UnescapeDataString(segments[0]), blobName);
+        if (!BlobNames.TryUnescape(string.Join('/', segments[1..]), out var blobName, out problem)
+            || !BlobNames.TryUnescape(segments[0], out var container, out problem))
+        {
+            problem = "blob URL: " + problem;
+            return null;
+        }
+        if (blobName!.Length == 0)
+        {
+            problem = "blob URL without a container and blob name";
+            return null;
+        }
+        return new BlobLocation(serviceUri, account, container!, blobName);
     }
 
     private static bool SameAuthority(Uri left, Uri right) =>

@@ -17,6 +17,7 @@ namespace Pipeline.Common.Sources;
 public sealed class BlobImageFetcher : IImageFetcher
 {
     private readonly BlobServiceClient? _service;
+    private readonly string? _connectionString;
     private readonly BlobClientOptions _clientOptions;
     private readonly long _maxBytes;
     private readonly UriPolicy _policy;
@@ -34,7 +35,8 @@ public sealed class BlobImageFetcher : IImageFetcher
         _maxBytes = fetchOptions.Value.MaxBytes;
         if (!string.IsNullOrWhiteSpace(blobOptions.Value.ConnectionString))
         {
-            _service = new BlobServiceClient(blobOptions.Value.ConnectionString, _clientOptions);
+            _connectionString = blobOptions.Value.ConnectionString;
+            _service = new BlobServiceClient(_connectionString, _clientOptions);
             Endpoints = BlobEndpoints.FromServiceClient(_service);
         }
         else
@@ -80,8 +82,11 @@ public sealed class BlobImageFetcher : IImageFetcher
         }
     }
 
+    // From the canonical URL itself, never from container + name through the SDK's GetBlobClient: that rebuilds
+    // the URL with System.Uri, which drops a leading '/' and resolves './..' (another blob), and loses the query
+    // (?snapshot=, ?versionid=: the current blob instead). BlobNames.Escape wrote the name so no parser changes it.
     private BlobClient ClientFor(ImageUri image, BlobLocation location) =>
         _service is not null && BlobEndpoints.SameService(location.ServiceUri, _service.Uri)
-            ? _service.GetBlobContainerClient(location.ContainerName).GetBlobClient(location.BlobName)
+            ? BlobCredentials.CreateClient(_connectionString!, image.Uri, _clientOptions)
             : new BlobClient(image.Uri, _clientOptions);
 }

@@ -7,5 +7,5 @@ namespace Pipeline.Common.Sources;
 /// </param>
 /// <param name="AccountName">The storage account.</param>
 /// <param name="ContainerName">The container (first path segment after the account).</param>
-/// <param name="BlobName">The blob name, percent-decoded; may contain <c>/</c>.</param>
+/// <param name="BlobName">The blob name, percent-decoded and verbatim: may contain <c>/</c>, start with one, hold <c>.</c>, <c>..</c> or empty segments.</param>
 public sealed record BlobLocation(Uri ServiceUri, string AccountName, string ContainerName, string BlobName);

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pipeline.Common.Sources;
 
 /// <summary>
@@ -7,10 +10,15 @@ namespace Pipeline.Common.Sources;
 /// <remarks>
 /// Hidden entries (dot-files such as macOS <c>._photo.jpg</c>, dot-folders) and unreadable folders are
 /// skipped; symbolic links to folders are not followed (no cycles), links to files are listed.
-/// Only one folder's entries are held in memory at a time.
+/// Only one folder's entries are held in memory at a time. URIs are <see cref="FileUris.Format"/>'s canonical form.
+/// Names that are not valid UTF-8 (e.g. Latin-1 from an old archive) cannot be named by .NET, which decodes them
+/// with U+FFFD: such entries would be unreadable, or alias another file, so they are skipped with a warning that
+/// counts them (rename them to UTF-8, e.g. with <c>convmv</c>, to index them).
 /// </remarks>
 public sealed class FolderImageSource : IImageSource
 {
+    private const string Replacement = "\uFFFD";
+
     private static readonly EnumerationOptions Entries = new()
     {
         IgnoreInaccessible = true,
@@ -18,10 +26,13 @@ public sealed class FolderImageSource : IImageSource
         RecurseSubdirectories = false,
     };
 
-    public FolderImageSource(string root)
+    private readonly ILogger _logger;
+
+    public FolderImageSource(string root, ILogger<FolderImageSource>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>The absolute folder path.</summary>
@@ -46,7 +57,7 @@ public sealed class FolderImageSource : IImageSource
             cancellationToken.ThrowIfCancellationRequested();
             List<FileInfo> files = [];
             List<DirectoryInfo> folders = [];
-            foreach (var entry in folder.EnumerateFileSystemInfos("*", Entries))
+            foreach (var entry in Representable(folder))
             {
                 switch (entry)
                 {
@@ -75,6 +86,48 @@ public sealed class FolderImageSource : IImageSource
                 pending.Push(sub);
             }
         }
+    }
+
+    // .NET decodes a name that is not UTF-8 with U+FFFD, so it names no file, or the file whose UTF-8 name is that
+    // decoded text (then every such sibling would get that file's URI): keep a name only for the one entry that
+    // really has it.
+    private List<FileSystemInfo> Representable(DirectoryInfo folder)
+    {
+        var entries = folder.EnumerateFileSystemInfos("*", Entries).ToList();
+        if (!entries.Any(e => e.Name.Contains(Replacement, StringComparison.Ordinal)))
+        {
+            return entries;
+        }
+        List<FileSystemInfo> kept = [];
+        var skipped = 0;
+        foreach (var group in entries.GroupBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (!group.Key.Contains(Replacement, StringComparison.Ordinal))
+            {
+                kept.AddRange(group);
+                continue;
+            }
+            var path = Path.Join(folder.FullName, group.Key);
+            if (Directory.Exists(path))
+            {
+                kept.Add(new DirectoryInfo(path));
+                skipped += group.Count() - 1;
+            }
+            else if (File.Exists(path))
+            {
+                kept.Add(new FileInfo(path));
+                skipped += group.Count() - 1;
+            }
+            else
+            {
+                skipped += group.Count();
+            }
+        }
+        if (skipped > 0)
+        {
+            SourcesLog.NonUtf8NamesSkipped(_logger, skipped, folder.FullName);
+        }
+        return kept;
     }
 
     private static string? TryStat(FileInfo file)

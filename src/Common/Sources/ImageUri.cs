@@ -4,30 +4,39 @@ using System.Text.RegularExpressions;
 namespace Pipeline.Common.Sources;
 
 /// <summary>
-/// A parsed, normalised image URI. Local paths become <c>file:///abs/path</c> (System.Uri escaping);
-/// http(s) URLs keep their query (a SAS may be needed to fetch) but <see cref="ToString"/> redacts it.
+/// A parsed, canonical image URI: one text per object, the key of its row. Local paths become
+/// <see cref="FileUris.Format">file:///abs/path</see> (lossless percent-encoding of the path's bytes); blob URLs
+/// are rebuilt from service, container and the verbatim blob name (<see cref="BlobNames.Format"/>); other
+/// http(s) URLs are System.Uri's form. Queries (a SAS, <c>snapshot=</c>, <c>versionid=</c>) are kept, but
+/// <see cref="ToString"/> redacts them.
 /// </summary>
 public sealed partial class ImageUri
 {
-    private ImageUri(ImageUriKind kind, Uri uri, BlobLocation? blob)
+    private ImageUri(ImageUriKind kind, string value, BlobLocation? blob, string? localPath)
     {
         Kind = kind;
-        Uri = uri;
+        Value = value;
+        Uri = new Uri(value);
         Blob = blob;
+        LocalPath = localPath;
     }
 
     public ImageUriKind Kind { get; }
 
+    /// <summary>
+    /// The canonical text as a System.Uri (scheme, host, query). Its path properties are System.Uri's reading
+    /// (dot segments removed, some escapes undone): use <see cref="LocalPath"/> and <see cref="Blob"/> instead.
+    /// </summary>
     public Uri Uri { get; }
 
     /// <summary>The canonical text stored in queues and tables (query included).</summary>
-    public string Value => Uri.AbsoluteUri;
+    public string Value { get; }
 
     /// <summary>Account, container and blob name; set only for <see cref="ImageUriKind.Blob"/>.</summary>
     public BlobLocation? Blob { get; }
 
-    /// <summary>The absolute local path; set only for <see cref="ImageUriKind.File"/>.</summary>
-    public string? LocalPath => Kind == ImageUriKind.File ? LocalPathOf(Uri) : null;
+    /// <summary>The absolute local path, exactly; set only for <see cref="ImageUriKind.File"/>.</summary>
+    public string? LocalPath { get; }
 
     /// <summary>Parses a local path (relative to <paramref name="baseDirectory"/>, default the current directory), a file:// URI or an http(s) URL.</summary>
     /// <param name="blobEndpoints">Endpoints whose URLs count as blobs besides <c>*.blob.core.windows.net</c>.</param>
@@ -95,20 +104,18 @@ public sealed partial class ImageUri
         {
             return TryFromLocalPath(text, baseDirectory, out result, out problem);
         }
+        if (FileUris.IsFileUri(text))
+        {
+            // Our own reading, not System.Uri's: it would decode %2E%2E into a '..' and resolve it, turn %41 into A
+            // and refuse file:/abs.
+            return FileUris.TryParse(text, out var path, out problem)
+                ? TryFromLocalPath(path, null, out result, out problem)
+                : false;
+        }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
             problem = "not a well-formed URI";
             return false;
-        }
-
-        if (uri.Scheme == Uri.UriSchemeFile)
-        {
-            if (uri.Host.Length != 0 && !string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                problem = "file URIs must name a local path (no host)";
-                return false;
-            }
-            return TryFromLocalPath(LocalPathOf(uri), null, out result, out problem);
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
@@ -122,18 +129,18 @@ public sealed partial class ImageUri
             return false;
         }
 
-        if ((blobEndpoints ?? BlobEndpoints.PublicCloudOnly).TryMatch(uri, out var blob))
+        if ((blobEndpoints ?? BlobEndpoints.PublicCloudOnly).TryMatch(uri, out var blob, out problem))
         {
             if (blob is null)
             {
-                problem = "blob URL without a container and blob name";
+                problem ??= "blob URL without a container and blob name";
                 return false;
             }
-            result = new ImageUri(ImageUriKind.Blob, uri, blob);
+            result = new ImageUri(ImageUriKind.Blob, BlobNames.Format(blob.ServiceUri, blob.ContainerName, blob.BlobName) + uri.Query, blob, null);
         }
         else
         {
-            result = new ImageUri(ImageUriKind.Http, uri, null);
+            result = new ImageUri(ImageUriKind.Http, uri.AbsoluteUri, null, null);
         }
         problem = null;
         return true;
@@ -156,21 +163,21 @@ public sealed partial class ImageUri
             problem = "path contains a NUL character";
             return false;
         }
+        // GetFullPath drops '.' segments and doubled separators (the same file) and resolves '..' lexically;
+        // UriPolicy refuses '..' before a path gets here.
         var fullPath = baseDirectory is null ? Path.GetFullPath(path) : Path.GetFullPath(path, Path.GetFullPath(baseDirectory));
-        // An absolute path as a Uri percent-escapes '%', '#', '?', spaces and non-ASCII, so the text round-trips.
-        if (!Uri.TryCreate(fullPath, UriKind.Absolute, out var uri))
+        try
         {
-            problem = "path cannot be written as a file URI";
+            result = new ImageUri(ImageUriKind.File, FileUris.Format(fullPath), null, fullPath);
+        }
+        catch (ArgumentException ex)
+        {
+            problem = ex.Message;
             return false;
         }
-        result = new ImageUri(ImageUriKind.File, uri, null);
         problem = null;
         return true;
     }
-
-    // file://localhost/x is a UNC-looking URI to System.Uri; its path is what we want.
-    private static string LocalPathOf(Uri fileUri) =>
-        fileUri.Host.Length == 0 ? fileUri.LocalPath : Uri.UnescapeDataString(fileUri.AbsolutePath);
 
     // A scheme of two or more letters followed by ':' (one letter would be a Windows drive).
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]+:", RegexOptions.CultureInvariant)]

@@ -81,7 +81,7 @@ public sealed class ManifestImageSource : IImageSource
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             var text = line.Trim();
-            if (text.Length > 0 && text[0] != '#')
+            if (text.Length > 0 && !IsComment(text))
             {
                 yield return ToImageRef(text, null);
             }
@@ -174,6 +174,16 @@ public sealed class ManifestImageSource : IImageSource
             }
             yield return ToImageRef(uri, contentId);
         }
+    }
+
+    /// <summary>
+    /// A text manifest's comment: <c>#</c> alone or followed by a space. <c>#1.jpg</c> is a file; a file whose name
+    /// starts with <c>"# "</c> is listed as <c>./# name.jpg</c> or as a file URI (<c>%23%20name.jpg</c>).
+    /// </summary>
+    public static bool IsComment(string trimmedLine)
+    {
+        ArgumentNullException.ThrowIfNull(trimmedLine);
+        return trimmedLine == "#" || trimmedLine.StartsWith("# ", StringComparison.Ordinal) || trimmedLine.StartsWith("#\t", StringComparison.Ordinal);
     }
 
     // A path with '..' is kept as written too: resolving it here would hide it from the URI policy.

@@ -16,6 +16,8 @@ public sealed partial class UriPolicy
     private const string NonPublicAddress =
         "a loopback, private, link-local or metadata address (UriPolicy:AllowPrivateNetworks is off)";
 
+    private static readonly char[] Separators = [.. new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }.Distinct()];
+
     private readonly HashSet<string> _schemes;
     private readonly HashSet<string> _hosts;
     private readonly string[] _hostSuffixes;
@@ -123,7 +125,11 @@ public sealed partial class UriPolicy
         }
     }
 
-    /// <summary>True when a local path or <c>file:</c> URI has a <c>..</c> segment (also percent-encoded).</summary>
+    /// <summary>
+    /// True when a local path, or the path a <c>file:</c> URI decodes to, has a <c>..</c> segment. The URI is decoded
+    /// exactly as the fetcher decodes it (<see cref="FileUris.TryParse"/>), so <c>%2E%2E</c> is a <c>..</c>, and a
+    /// folder named <c>%2E%2E</c> (written <c>%252E%252E</c>) is not.
+    /// </summary>
     public static bool HasTraversal(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -131,13 +137,14 @@ public sealed partial class UriPolicy
         var scheme = SchemePrefix().Match(text);
         if (scheme.Success)
         {
-            if (!scheme.Groups[1].Value.Equals(Uri.UriSchemeFile, StringComparison.OrdinalIgnoreCase))
+            if (!FileUris.IsFileUri(text) || !FileUris.TryParse(text, out var path, out _))
             {
-                return false;
+                return false; // not a local file, or not one that parses (InvalidUri, later)
             }
-            text = Uri.UnescapeDataString(text[scheme.Length..]);
+            text = path!;
         }
-        return text.Split('/', '\\').Any(segment => segment == "..");
+        // Only the platform's separators: on Linux a '\' is part of a name.
+        return text.Split(Separators).Any(segment => segment == "..");
     }
 
     private void Check(ImageUri image, string shown)

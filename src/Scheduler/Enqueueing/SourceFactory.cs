@@ -1,16 +1,17 @@
 namespace Pipeline.Scheduler.Enqueueing;
 
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Sources;
 
 /// <summary>Turns the enqueue flags into a streamed image source.</summary>
-public sealed class SourceFactory(IOptions<BlobOptions> blobOptions, BlobEndpoints blobEndpoints)
+public sealed class SourceFactory(IOptions<BlobOptions> blobOptions, BlobEndpoints blobEndpoints, ILogger<FolderImageSource> folderLogger)
 {
     public IImageSource Create(string? folder, string? manifest, string? container, string? prefix)
     {
         if (folder is not null)
         {
-            return new FolderImageSource(folder);
+            return new FolderImageSource(folder, folderLogger);
         }
 
         if (manifest is not null)
