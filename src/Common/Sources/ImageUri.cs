@@ -16,18 +16,25 @@ public sealed partial class ImageUri
     {
         Kind = kind;
         Value = value;
-        Uri = new Uri(value);
+        // System.Uri cannot hold every Linux path (it reads file:///c:x as a DOS drive): files go without one.
+        _uri = kind == ImageUriKind.File ? null : new Uri(value);
         Blob = blob;
         LocalPath = localPath;
     }
 
     public ImageUriKind Kind { get; }
 
+    private readonly Uri? _uri;
+
     /// <summary>
-    /// The canonical text as a System.Uri (scheme, host, query). Its path properties are System.Uri's reading
-    /// (dot segments removed, some escapes undone): use <see cref="LocalPath"/> and <see cref="Blob"/> instead.
+    /// The canonical text of a blob or http(s) URL as a System.Uri (scheme, host, query). Its path properties are
+    /// System.Uri's reading (some escapes undone): use <see cref="Blob"/> for the name.
     /// </summary>
-    public Uri Uri { get; }
+    /// <exception cref="InvalidOperationException">A local file: use <see cref="LocalPath"/>.</exception>
+    public Uri Uri => _uri ?? throw new InvalidOperationException($"{this} is a local file: use LocalPath, not a System.Uri");
+
+    /// <summary><c>file</c>, <c>http</c> or <c>https</c> (lower case).</summary>
+    public string Scheme => _uri?.Scheme ?? Uri.UriSchemeFile;
 
     /// <summary>The canonical text stored in queues and tables (query included).</summary>
     public string Value { get; }

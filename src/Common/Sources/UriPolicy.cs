@@ -153,9 +153,9 @@ public sealed partial class UriPolicy
         {
             return; // the operator's own endpoint, from the connection string
         }
-        if (!_schemes.Contains(image.Uri.Scheme))
+        if (!_schemes.Contains(image.Scheme))
         {
-            throw Refused(shown, $"scheme '{image.Uri.Scheme}' is not in UriPolicy:AllowedSchemes");
+            throw Refused(shown, $"scheme '{image.Scheme}' is not in UriPolicy:AllowedSchemes");
         }
         switch (image.Kind)
         {
