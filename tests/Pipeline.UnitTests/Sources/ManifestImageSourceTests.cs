@@ -53,6 +53,36 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task EnumerateAsync_TextNamesStartingWithHash_AreFilesAndOnlyHashSpaceLinesAreComments()
+    {
+        var path = _dir.File("sets/list.txt", "#1.jpg\n#\n# a comment\n#\tanother\n#hash#.jpg\n./# spaced.jpg\nfile:/abs/photo.jpg\nfile://localhost/abs/%23x.jpg\n");
+        var folder = Path.GetDirectoryName(path)!;
+
+        var refs = await SourceTestHelpers.ReadAllAsync(new ManifestImageSource(path));
+
+        Assert.Equal(
+            [
+                FileUris.Format(Path.Combine(folder, "#1.jpg")),
+                FileUris.Format(Path.Combine(folder, "#hash#.jpg")),
+                FileUris.Format(Path.Combine(folder, "# spaced.jpg")),
+                "file:///abs/photo.jpg",
+                "file:///abs/%23x.jpg",
+            ],
+            refs.Select(r => r.Uri));
+    }
+
+    [Theory]
+    [InlineData("#", true)]
+    [InlineData("# note", true)]
+    [InlineData("#\tnote", true)]
+    [InlineData("#1.jpg", false)]
+    [InlineData("#note", false)]
+    public void IsComment_OnlyHashAloneOrHashThenBlank(string line, bool expected)
+    {
+        Assert.Equal(expected, ManifestImageSource.IsComment(line));
+    }
+
+    [Fact]
     public async Task EnumerateAsync_PathWithDotDot_IsKeptVerbatimForThePolicyToRefuse()
     {
         var path = _dir.File("sets/list.txt", "../../etc/passwd\nfile:///data/../etc/shadow\nok.jpg\n");
