@@ -16,16 +16,16 @@ internal static class BlobCredentials
     private const string DevelopmentAccount = "devstoreaccount1";
     private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    /// <summary>A client for <paramref name="blobUri"/> (kept as given: query, snapshot, version) with the connection string's credential.</summary>
+    /// <summary>
+    /// A client for <paramref name="blobUri"/>, its path kept as given, with the connection string's credential.
+    /// Of the query only <c>snapshot</c> and <c>versionid</c> are kept: a SAS in the URL gives way to our credential.
+    /// </summary>
     public static BlobClient CreateClient(string connectionString, Uri blobUri, BlobClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         ArgumentNullException.ThrowIfNull(blobUri);
         var settings = Parse(connectionString);
-        if (blobUri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase))
-        {
-            return new BlobClient(blobUri, options); // the URL carries its own SAS
-        }
+        blobUri = WithVersionQueryOnly(blobUri);
         if (settings.TryGetValue("UseDevelopmentStorage", out var development) && bool.TryParse(development, out var isDevelopment) && isDevelopment)
         {
             return new BlobClient(blobUri, new StorageSharedKeyCredential(DevelopmentAccount, DevelopmentKey), options);
@@ -39,6 +39,18 @@ internal static class BlobCredentials
             return new BlobClient(blobUri, new AzureSasCredential(sas), options);
         }
         return new BlobClient(blobUri, options);
+    }
+
+    private static Uri WithVersionQueryOnly(Uri uri)
+    {
+        if (uri.Query.Length == 0)
+        {
+            return uri;
+        }
+        var kept = uri.Query[1..].Split('&').Where(p =>
+            p.StartsWith("snapshot=", StringComparison.OrdinalIgnoreCase) || p.StartsWith("versionid=", StringComparison.OrdinalIgnoreCase));
+        var query = string.Join('&', kept);
+        return new Uri(uri.GetLeftPart(UriPartial.Path) + (query.Length == 0 ? "" : "?" + query));
     }
 
     private static Dictionary<string, string> Parse(string connectionString)

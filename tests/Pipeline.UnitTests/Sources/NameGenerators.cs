@@ -31,11 +31,12 @@ public static class NameGenerators
     public static readonly Gen<string> AbsolutePath = FileName.Array[1, 4].Select(names => "/" + string.Join('/', names));
 
     /// <summary>
-    /// A blob name as the service takes it (1–1,024 characters, image extension): names may start with '/',
-    /// hold '.', '..' and empty segments, and any character but controls (Azure refuses most of those).
+    /// A blob name as the service keeps it (1–1,024 characters, image extension): names may start with '/',
+    /// hold '.', '..' and empty segments, and any character but controls (Azure refuses most of those) and
+    /// '\' (the service stores it as '/').
     /// </summary>
     public static readonly Gen<string> BlobName = Gen.Frequency(
-            (6, Scalar.Where(s => s[0] >= 0x20 && s[0] != 0x7F)),
+            (6, Scalar.Where(s => s[0] >= 0x20 && s[0] != 0x7F && s[0] != '\\')),
             (2, Gen.OneOf<string>("/", "/./", "/../", "//", "./", "../")))
         .Array[1, 12]
         .Select(parts => string.Concat(parts) + ".jpg");
