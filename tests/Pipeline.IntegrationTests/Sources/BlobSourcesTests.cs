@@ -188,4 +188,22 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Fetch_SnapshotUrlOfADotSegmentName_ReadsTheSnapshotNotTheCurrentBlob()
+    {
+        var container = azurite.Container.Uri.AbsoluteUri.TrimEnd('/');
+        var url = BlobNames.Format(new Uri(container[..container.LastIndexOf('/')]), azurite.Container.Name, "snap/./x.jpg");
+        var blob = BlobCredentials.CreateClient(azurite.ConnectionString, new Uri(url), new());
+        await blob.UploadAsync(BinaryData.FromBytes(Content("old")));
+        var snapshot = (await blob.CreateSnapshotAsync()).Value.Snapshot;
+        await blob.UploadAsync(BinaryData.FromBytes(Content("new")), overwrite: true);
+
+        var old = await Fetcher().FetchAsync(url + "?snapshot=" + Uri.EscapeDataString(snapshot), CancellationToken.None);
+        var current = await Fetcher().FetchAsync(url, CancellationToken.None);
+
+        Assert.Equal(Content("old"), old.Data.ToArray());
+        Assert.Equal(Content("new"), current.Data.ToArray());
+        Assert.Contains("snapshot=", old.Uri, StringComparison.Ordinal);
+    }
 }
