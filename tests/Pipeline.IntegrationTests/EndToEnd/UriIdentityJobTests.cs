@@ -13,13 +13,16 @@ public sealed class UriIdentityJobTests(EndToEndFixture fixture)
 {
     private static readonly string[] FileNames =
     [
-        "%41/p", "A/p", "%2e/p", "%2E%2E/p", "a%41", "aA", "100%", "x#1", "q?", "\uE000\uF8FF", "\u00E9", "e\u0301",
+        "%41/p", "A/p", "%2e/100%", "%2E%2E/p", "a%41", "aA", "x#1", "q?", "\uE000\uF8FF", "\u00E9", "e\u0301",
     ];
 
     private static readonly string[] BlobNameTable =
     [
         "lead", "/lead", "dir/x", "dir/./x", "y", "dir/../y", "/only", "a//b",
     ];
+
+    // Copies of the motorcycles would be their nearest neighbours in the shared table, which other tests query.
+    private IReadOnlyList<string> Samples => [.. fixture.SampleFiles.Where(f => !Path.GetFileName(f).StartsWith("motorcycle", StringComparison.Ordinal))];
 
     [Fact]
     public async Task FolderJob_NamesThatLookEscapedOrNormalised_StoresEachFileOnceWithItsOwnVector()
@@ -28,7 +31,7 @@ public sealed class UriIdentityJobTests(EndToEndFixture fixture)
         var objects = new List<(string Uri, string Sample)>();
         for (var i = 0; i < FileNames.Length; i++)
         {
-            var sample = fixture.SampleFiles[i];
+            var sample = Samples[i];
             var path = Path.Combine(folder.FullName, FileNames[i] + Path.GetExtension(sample));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.Copy(sample, path);
@@ -55,7 +58,7 @@ public sealed class UriIdentityJobTests(EndToEndFixture fixture)
         var objects = new List<(string Uri, string Sample)>();
         for (var i = 0; i < BlobNameTable.Length; i++)
         {
-            var sample = fixture.SampleFiles[i];
+            var sample = Samples[i];
             var uri = BlobNames.Format(serviceRoot, container.Name, BlobNameTable[i] + Path.GetExtension(sample));
             await BlobCredentials.CreateClient(ServiceEndpoints.Blob, new Uri(uri), new()).UploadAsync(sample);
             objects.Add((uri, sample));
