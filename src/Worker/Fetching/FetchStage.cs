@@ -32,11 +32,17 @@ internal sealed class FetchStage(
                 await Outcomes.FailAsync(channels, logger, item, ex, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (ImageSourceUnavailableException ex)
             {
-                // Not this image's fault (storage unreachable, throttled past retries): let another attempt have it.
+                // Positively an outage of a shared dependency (blob service down, throttled past retries): another attempt may have it.
                 Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
-                await settler.RetryLaterAsync(item.Message, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
+                await settler.RetryLaterAsync(item.Message, ex.Message, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Nobody classified it, so it is this image's failure: one odd item never sinks its message.
+                await Outcomes.FailAsync(channels, logger, item, Outcomes.Unexpected("fetching", ex), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
