@@ -14,8 +14,8 @@ using RabbitMQ.Client.Exceptions;
 /// </summary>
 internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishChannel, QueueTopology topology, WorkerMetrics metrics, ILogger logger)
 {
-    public const string AttemptHeader = "x-attempt";
-    public const string LastErrorHeader = "x-last-error";
+    public const string AttemptHeader = DeadLetters.AttemptHeader;
+    public const string LastErrorHeader = DeadLetters.LastErrorHeader;
 
     public async ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken)
     {

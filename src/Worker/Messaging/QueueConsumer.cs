@@ -80,6 +80,11 @@ internal sealed class QueueConsumer(
                 var topology = new QueueTopology(connector.Options, spec.Id);
                 var queue = topology.Main;
                 await topology.DeclareAsync(channel, stoppingToken).ConfigureAwait(false);
+                var writer = new EmbeddingWriter(dataSource, identity);
+                // Dead-lettered batches are settled here, so every job's accounting closes (DeadLetterSettler).
+                var deadLetterChannel = await new DeadLetterSettler(writer, databaseRetry, logger)
+                    .StartAsync(connection, new DeadLetters(topology), stoppingToken).ConfigureAwait(false);
+                await using var deadLetterScope = deadLetterChannel.ConfigureAwait(false);
                 var publishChannel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                     stoppingToken).ConfigureAwait(false);
@@ -98,7 +103,7 @@ internal sealed class QueueConsumer(
                     new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
                     new DecodeStage(preprocessor, backbone.Preprocess, tensors, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
                     Task.Run(() => new InferenceStage(backbone, tensors, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
-                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, databaseRetry, metrics, logger)
+                    new WriteStage(writer, dataSource, settler, channels, _options, databaseRetry, metrics, logger)
                         .RunAsync(abort.Token),
                 };
 

@@ -2,13 +2,15 @@ namespace Pipeline.Worker.Storage;
 
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
 /// <summary>
 /// Commits finished messages in groups (one transaction each) and acks them only afterwards.
-/// A lost database is retried with back-off up to the configured tolerance, then the worker fails loudly.
+/// A lost database is retried with back-off up to the configured tolerance, then the worker fails loudly;
+/// a row the database refuses as data is split off and recorded as the image's failure (<see cref="EmbeddingWriter.CommitIsolatingAsync"/>).
 /// </summary>
 internal sealed class WriteStage(
     EmbeddingWriter writer,
@@ -56,9 +58,12 @@ internal sealed class WriteStage(
 
     private Task<IReadOnlyList<Guid>> CommitWithRetryAsync(List<BatchOutcome> outcomes, CancellationToken cancellationToken) =>
         retry.RunAsync(
-            token => writer.CommitAsync(outcomes, token),
+            token => writer.CommitIsolatingAsync(outcomes, OnRefused, token),
             (ex, delay, attempt) => Log.DatabaseRetry(logger, ex, delay, attempt),
             cancellationToken);
+
+    private void OnRefused(BatchOutcome batch, FailedImage image) =>
+        Log.ImageFailed(logger, image.Reason, batch.JobId, ImageUri.Redact(StoredText.Clean(image.Uri)), image.Message);
 
     private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
     {
