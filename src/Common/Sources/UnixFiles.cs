@@ -37,6 +37,11 @@ internal static partial class UnixFiles
     public static SafeFileHandle OpenRegular(string path, string shown)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            // The C string would end at the NUL and name another file.
+            throw new ImageFailureException(FailureReason.InvalidUri, $"{shown} contains a NUL byte; no file has such a name");
+        }
         var native = Encoding.UTF8.GetBytes(path + "\0");
         var buffer = new byte[StatxBufferSize];
         if (Statx(AtFdCwd, native, 0, StatxType, buffer) != 0)

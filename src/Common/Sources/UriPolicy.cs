@@ -140,17 +140,6 @@ public sealed partial class UriPolicy
     {
         ArgumentNullException.ThrowIfNull(uri);
         var text = uri.Trim();
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            // Postgres text cannot hold NUL, and no file system or URL has one: such a line is damaged, not an image.
-            throw new ImageFailureException(FailureReason.InvalidUri, $"invalid image URI '{Shown(text.Replace('\0', '\u2400'))}': it contains a NUL byte");
-        }
-        if (Encoding.UTF8.GetByteCount(text) > ImageUri.MaxBytes)
-        {
-            throw new ImageFailureException(
-                FailureReason.InvalidUri,
-                $"invalid image URI '{Shown(text)}': {Encoding.UTF8.GetByteCount(text):N0} bytes, over the limit of {ImageUri.MaxBytes:N0} (it is stored in a unique index)");
-        }
         var scheme = SchemePrefix().Match(text);
         if (scheme.Success)
         {

@@ -56,7 +56,7 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
         {
             if (await ProbeAsync(batch.JobId, image, cancellationToken).ConfigureAwait(false) is { } refusal)
             {
-                var failure = new FailedImage(image.Uri, FailureReason.Unstorable, $"{ImageUri.Redact(StoredText.Clean(image.Uri))}: {refusal}");
+                var failure = new FailedImage(image.Uri, FailureReason.Unstorable, $"{refusal}, for {Shown(image.Uri)}");
                 onRefused?.Invoke(batch, failure);
                 failed.Add(failure);
             }
@@ -67,6 +67,13 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
         }
 
         return batch with { Embedded = embedded, Failed = failed };
+    }
+
+    // The reason first: the URI itself may be what is too long.
+    private static string Shown(string uri)
+    {
+        var shown = ImageUri.Redact(StoredText.Clean(uri));
+        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 200), "…");
     }
 
     /// <returns>Why the database refuses this row, or null when it takes it. Nothing is kept: the transaction is rolled back.</returns>
