@@ -64,12 +64,6 @@ public sealed partial class UriPolicy
             // Postgres text cannot hold NUL, and no file system or URL has one: such a line is damaged, not an image.
             throw new ImageFailureException(FailureReason.InvalidUri, $"invalid image URI '{Shown(text.Replace('\0', '\u2400'))}': it contains a NUL byte");
         }
-        if (Encoding.UTF8.GetByteCount(text) > ImageUri.MaxBytes)
-        {
-            throw new ImageFailureException(
-                FailureReason.InvalidUri,
-                $"invalid image URI '{Shown(text)}': {Encoding.UTF8.GetByteCount(text):N0} bytes, over the limit of {ImageUri.MaxBytes:N0} (it is stored in a unique index)");
-        }
         var scheme = SchemePrefix().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
         if (scheme is not null && !UriPolicyOptions.KnownSchemes.Contains(scheme.ToLowerInvariant()))
         {
@@ -79,6 +73,12 @@ public sealed partial class UriPolicy
         if (HasTraversal(text))
         {
             throw Refused(Shown(text), "'..' path segments are not allowed");
+        }
+        if (Encoding.UTF8.GetByteCount(text) > ImageUri.MaxBytes)
+        {
+            throw new ImageFailureException(
+                FailureReason.InvalidUri,
+                $"invalid image URI '{Shown(text)}': {Encoding.UTF8.GetByteCount(text):N0} bytes, over the limit of {ImageUri.MaxBytes:N0} (it is stored in a unique index)");
         }
         var image = ImageUri.Parse(text, BlobEndpoints);
         Check(image, Shown(text));

@@ -32,13 +32,10 @@ internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishCh
         }
     }
 
+    /// <summary>Publishes the message to its next retry queue (or the dead-letter queue), confirmed, then acks the original.</summary>
+    /// <remarks>Callers abandon the message first (<see cref="InFlightMessage.Abandon"/>), so it is returned once.</remarks>
     public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
     {
-        if (!message.Abandon())
-        {
-            return;
-        }
-
         var attempt = message.Attempt + 1;
         var target = attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead;
         metrics.MessageSettled();
