@@ -96,6 +96,59 @@ public sealed class RetryTests
         Assert.False(worker.HasExited, worker.Log);
     }
 
+    [Fact]
+    public async Task DeliveryLimit_BrokerDeadLettersAMessage_WorkerSettlesItAndTheJobCompletesAsFailed()
+    {
+        var modelId = ServiceEndpoints.NewModelId("limit");
+        var prefix = "test." + Guid.NewGuid().ToString("N");
+        var environment = ServiceEndpoints.ProcessEnvironment(modelId, prefix);
+        environment["PIPELINE_RabbitMq__MaxDeliveries"] = "1";
+        var options = new RabbitMqOptions { QueuePrefix = prefix, MaxDeliveries = 1 };
+        var topology = new QueueTopology(options, modelId);
+        using var scheduler = await SchedulerHarness.StartAsync(environment);
+        await SchemaMigrator.EnsureAsync(scheduler.Get<PipelineDataSource>(), CancellationToken.None);
+        var jobs = scheduler.Get<JobStore>();
+        var jobId = Guid.CreateVersion7();
+        await jobs.CreateAsync(jobId, modelId, "test", force: false, CancellationToken.None);
+        await jobs.MarkEnqueuedAsync(jobId, total: 2, skippedAtEnqueue: 0, batches: 1, CancellationToken.None);
+
+        // A message that keeps coming back (as after crashes): the quorum queue's delivery limit dead-letters it.
+        var factory = new ConnectionFactory { Uri = new Uri(ServiceEndpoints.RabbitMq) };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await topology.DeclareAsync(channel, CancellationToken.None);
+            var message = new BatchMessage(jobId, 0, modelId, Force: false, [new ImageRef("file:///limit/a.jpg", null), new ImageRef("file:///limit/b.jpg", null)]);
+            await channel.BasicPublishAsync(string.Empty, topology.Main, BatchMessageSerializer.Serialize(message));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await channel.MessageCountAsync(topology.Dead) == 0)
+            {
+                if (await channel.BasicGetAsync(topology.Main, autoAck: false, limit.Token) is { } got)
+                {
+                    await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
+                }
+
+                await Task.Delay(50, limit.Token);
+            }
+        }
+
+        await using var worker = WorkerProcess.Start(environment);
+        await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        var status = await WaitForCompletionAsync(jobs, jobId, worker);
+
+        Assert.Equal((0L, 2L, 0L), (status.Embedded, status.Failed, status.Pending!.Value));
+        var failures = await jobs.GetFailuresAsync(jobId, 10, CancellationToken.None);
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Equal(nameof(FailureReason.DeadLettered), f.Reason));
+        Assert.All(failures, f => Assert.Contains("delivery limit", f.Message, StringComparison.Ordinal));
+        var letters = new DeadLetters(topology);
+        using var parked = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await CountsAsync(letters) != (0u, 1u))
+        {
+            await Task.Delay(100, parked.Token);
+        }
+    }
+
     private static async Task<JobStatus> WaitForCompletionAsync(JobStore jobs, Guid jobId, WorkerProcess worker)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
