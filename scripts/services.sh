@@ -6,6 +6,7 @@
 #   up      install what is missing, start what is not running (default; idempotent)
 #   down    stop all three services
 #   restart postgres|rabbitmq|azurite   stop and start one service (fault tests)
+#   stop|start postgres|rabbitmq|azurite  stop or start one service (outage tests)
 #   status  one line per service
 #   env     print `export` lines with the connection settings:  eval "$(scripts/services.sh env)"
 #
@@ -612,6 +613,20 @@ cmd_restart() {
     esac
 }
 
+# Outage tests stop one service for a while, then start it again with the same state.
+cmd_one() {
+    require_root "$1"
+    case "${2:-}:$1" in
+        postgres:stop) pg_down ;;
+        postgres:start) pg_up ;;
+        rabbitmq:stop) rmq_down ;;
+        rabbitmq:start) rmq_up ;;
+        azurite:stop) az_down ;;
+        azurite:start) az_up ;;
+        *) die "$1 needs one of: postgres | rabbitmq | azurite" ;;
+    esac
+}
+
 cmd_status() {
     pg_status
     rmq_status
@@ -632,8 +647,9 @@ main() {
         down) cmd_down ;;
         status) cmd_status ;;
         restart) cmd_restart "${2:-}" ;;
+        stop | start) cmd_one "$1" "${2:-}" ;;
         env) cmd_env ;;
-        -h | --help | help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+        -h | --help | help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$1' (use: up | down | restart SERVICE | status | env)" ;;
     esac
 }

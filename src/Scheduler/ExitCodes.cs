@@ -22,6 +22,12 @@ public static class ExitCodes
     /// <summary>A setting failed validation at start-up.</summary>
     public const int InvalidConfiguration = 9;
 
+    /// <summary><c>--wait</c> gave up after its <c>--timeout</c>; the job goes on (follow it again with <c>status --wait</c>).</summary>
+    public const int WaitTimedOut = 10;
+
+    /// <summary>The job was abandoned: its scheduler stopped while enqueuing. Run the same enqueue again.</summary>
+    public const int JobAbandoned = 11;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM): 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 }

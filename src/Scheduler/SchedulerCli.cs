@@ -11,6 +11,7 @@ using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Models;
+using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
@@ -27,11 +28,15 @@ public static class SchedulerCli
             "  pipeline enqueue --container photos --prefix 2026/ --force\n" +
             "  pipeline status 0193… --wait\n" +
             "  pipeline search ./query.jpg --top 5\n" +
+            "  pipeline retry 0193… --reason DeadLettered\n" +
+            "  pipeline dead-letters list\n" +
             "  pipeline models\n" +
             "  pipeline models inspect ./resnet50.onnx");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
+        root.Subcommands.Add(RecoveryCommands.Retry(output, StartHostAsync));
+        root.Subcommands.Add(RecoveryCommands.DeadLetters(output, StartHostAsync));
         root.Subcommands.Add(ModelsCommand.Create(output));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
@@ -47,9 +52,10 @@ public static class SchedulerCli
         var batchSize = new Option<int?>("--batch-size") { Description = "Image URIs per queue message" };
         var force = new Option<bool>("--force") { Description = "Re-embed images whose content is already stored" };
         var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
+        var timeout = TimeoutOption();
         var command = new Command("enqueue", "Create a job and queue its images (incremental unless --force)")
         {
-            folder, manifest, container, prefix, batchSize, force, wait,
+            folder, manifest, container, prefix, batchSize, force, wait, timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -71,7 +77,8 @@ public static class SchedulerCli
                 CultureInfo.InvariantCulture,
                 $"job {enqueued.JobId}: {enqueued.Images} images, {enqueued.Enqueued} queued in {enqueued.Batches} messages, {enqueued.Skipped} already embedded{RefusedNote(enqueued.Refused)}")).ConfigureAwait(false);
             return result.GetValue(wait)
-                ? await host.Services.GetRequiredService<JobFollower>().ShowAsync(enqueued.JobId, wait: true, output, cancellationToken).ConfigureAwait(false)
+                ? await host.Services.GetRequiredService<JobFollower>()
+                    .ShowAsync(enqueued.JobId, wait: true, output, cancellationToken, result.GetValue(timeout)).ConfigureAwait(false)
                 : ExitCodes.Ok;
         });
         return command;
@@ -81,15 +88,21 @@ public static class SchedulerCli
     {
         var job = new Argument<Guid>("job") { Description = "Job id printed by enqueue" };
         var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
-        var command = new Command("status", "Show a job's done / failed / skipped / pending counts and rate") { job, wait };
+        var timeout = TimeoutOption();
+        var command = new Command("status", "Show a job's done / failed / skipped / pending counts and rate") { job, wait, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = await StartHostAsync(cancellationToken).ConfigureAwait(false);
             return await host.Services.GetRequiredService<JobFollower>()
-                .ShowAsync(result.GetValue(job), result.GetValue(wait), output, cancellationToken).ConfigureAwait(false);
+                .ShowAsync(result.GetValue(job), result.GetValue(wait), output, cancellationToken, result.GetValue(timeout)).ConfigureAwait(false);
         });
         return command;
     }
+
+    private static Option<TimeSpan?> TimeoutOption() => new("--timeout")
+    {
+        Description = "With --wait: give up after this long (e.g. 00:30:00) and exit 10; the job goes on",
+    };
 
     private static Command SearchCommand(TextWriter output)
     {

@@ -47,4 +47,10 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "{Provider} execution provider unavailable ({Reason}); running on the CPU (Inference:CpuFallback)")]
     public static partial void GpuUnavailable(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
+    public static partial void DeadLetterSettled(ILogger logger, Guid jobId, int batchNo, int images, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
+    public static partial void DeadLetterDeferred(ILogger logger, Exception exception, string reason);
 }

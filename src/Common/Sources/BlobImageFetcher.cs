@@ -10,7 +10,7 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 /// <remarks>
 /// Throttling, 5xx and dropped connections are retried by the SDK (<see cref="BlobOptions"/>); what still
-/// fails after that propagates as an outage, and so does any other 400: it means our request is wrong for the
+/// fails after that is an <see cref="ImageSourceUnavailableException"/> (an outage), and so is any other 400: it means our request is wrong for the
 /// service (e.g. an API version it does not know), which no image can fix.
 /// 404 → NotFound; 400 for a bad name → InvalidUri; 401, 403, 409 and other 4xx → FetchFailed.
 /// </remarks>
@@ -80,7 +80,24 @@ public sealed class BlobImageFetcher : IImageFetcher
             // 412: the blob changed while a resumed download ran; a later attempt reads the new version.
             throw new ImageFailureException(FailureReason.FetchFailed, $"{image} refused: HTTP {ex.Status} {ex.ErrorCode}", ex);
         }
+        catch (Exception ex) when (IsOutage(ex, cancellationToken))
+        {
+            throw new ImageSourceUnavailableException($"blob service unavailable for {image}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
     }
+
+    /// <summary>
+    /// What the SDK gives up on after its own retries: the service unreachable or failing (status 0, 5xx, 408,
+    /// 429, 412 mid-download, any other 400), a network error or a timeout. Anything else is the image's failure.
+    /// </summary>
+    private static bool IsOutage(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        RequestFailedException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, cancellationToken)),
+        HttpRequestException or IOException or TimeoutException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
 
     // From the canonical URL itself, never from container + name through the SDK's GetBlobClient: that rebuilds
     // the URL with System.Uri, which drops a leading '/' and resolves './..' (another blob), and loses the query

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Common.Sources;
 
 /// <summary>
-/// Reads local files; identity is <c>stat:size:mtime</c> taken from the open handle. The <see cref="UriPolicy"/>
+/// Reads local regular files (<see cref="UnixFiles"/>: FIFOs, sockets, devices, directories and link loops are
+/// refused without blocking); identity is <c>stat:size:mtime</c> taken from the open handle. The <see cref="UriPolicy"/>
 /// is checked on the path before opening and, with allowed roots, on the opened file's real path (links resolved).
 /// </summary>
 public sealed class FileImageFetcher : IImageFetcher
@@ -29,49 +30,44 @@ public sealed class FileImageFetcher : IImageFetcher
             throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not a local file");
         }
 
+        // Never File.OpenHandle: it would block for ever in open(2) on a FIFO and tells nothing about a socket or a device.
+        using var handle = UnixFiles.OpenRegular(path, image.ToString());
+        if (_policy.RestrictsFileRoots)
+        {
+            _policy.CheckRealPath(image, RealPaths.OfHandle(handle) ?? RealPaths.Resolve(path));
+        }
+        // Stat the handle we read from, so identity and bytes describe the same file even if the path is replaced.
+        var length = RandomAccess.GetLength(handle);
+        var lastWrite = File.GetLastWriteTimeUtc(handle);
+        if (length > _maxBytes)
+        {
+            throw BoundedStreamReader.TooLarge(image.ToString(), _maxBytes);
+        }
+        var buffer = ImageBuffers.Pool.Rent((int)length);
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            if (_policy.RestrictsFileRoots)
+            var total = 0;
+            while (total < length)
             {
-                _policy.CheckRealPath(image, RealPaths.OfHandle(handle) ?? RealPaths.Resolve(path));
-            }
-            // Stat the handle we read from, so identity and bytes describe the same file even if the path is replaced.
-            var length = RandomAccess.GetLength(handle);
-            var lastWrite = File.GetLastWriteTimeUtc(handle);
-            if (length > _maxBytes)
-            {
-                throw BoundedStreamReader.TooLarge(image.ToString(), _maxBytes);
-            }
-            var buffer = ImageBuffers.Pool.Rent((int)length);
-            try
-            {
-                var total = 0;
-                while (total < length)
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(total, (int)length - total), total, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(total, (int)length - total), total, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break; // truncated while we read; the next listing sees the new stat
-                    }
-                    total += read;
+                    break; // truncated while we read; the next listing sees the new stat
                 }
-                return FetchedImage.Pooled(image.Value, ContentIds.ForFileStat(length, lastWrite), buffer, total);
+                total += read;
             }
-            catch
-            {
-                ImageBuffers.Pool.Return(buffer);
-                throw;
-            }
+            return FetchedImage.Pooled(image.Value, ContentIds.ForFileStat(length, lastWrite), buffer, total);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (IOException ex)
         {
-            throw new ImageFailureException(FailureReason.NotFound, $"{image} does not exist", ex);
+            ImageBuffers.Pool.Return(buffer);
+            // EIO and the like while reading one file: that file's problem.
+            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} could not be read: {ex.Message}", ex);
         }
-        catch (UnauthorizedAccessException ex)
+        catch
         {
-            // Also what opening a directory gives on Unix.
-            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} cannot be read (permission denied or not a file)", ex);
+            ImageBuffers.Pool.Return(buffer);
+            throw;
         }
     }
 }

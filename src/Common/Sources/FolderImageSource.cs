@@ -9,7 +9,9 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 /// <remarks>
 /// Hidden entries (dot-files such as macOS <c>._photo.jpg</c>, dot-folders) and unreadable folders are
-/// skipped; symbolic links to folders are not followed (no cycles), links to files are listed.
+/// skipped; symbolic links to folders are not followed (no cycles), links to files are listed, and so is every
+/// other entry with an image extension that is not a folder (FIFO, socket, broken link): the worker refuses it
+/// without opening it and records why.
 /// Only one folder's entries are held in memory at a time. URIs are <see cref="FileUris.Format"/>'s canonical form.
 /// Names that are not valid UTF-8 (e.g. Latin-1 from an old archive) cannot be named by .NET, which decodes them
 /// with U+FFFD: such entries would be unreadable, or alias another file, so they are skipped with a warning that
@@ -73,10 +75,8 @@ public sealed class FolderImageSource : IImageSource
             files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             foreach (var file in files)
             {
-                if (TryStat(file) is { } contentId)
-                {
-                    yield return new ImageRef(ImageUri.FromLocalPath(file.FullName).Value, contentId);
-                }
+                // Listed even when it cannot be stat'ed (a link loop, a dangling link): the worker records why it failed.
+                yield return new ImageRef(ImageUri.FromLocalPath(file.FullName).Value, TryStat(file));
             }
 
             // Pushed in reverse so the stack pops them in ascending order.
@@ -136,9 +136,9 @@ public sealed class FolderImageSource : IImageSource
         {
             return ContentIds.ForFileStat(file.Length, file.LastWriteTimeUtc);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null; // deleted since the folder was listed
+            return null; // gone since the folder was listed, a link loop or a dangling link: no identity to compare
         }
     }
 }

@@ -147,13 +147,29 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
             {
                 throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected more than {_options.HttpMaxRedirects} times");
             }
-            var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+            var next = RedirectTarget(image, target, location);
             _policy.CheckRedirect(image, next);
             if (target.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
                 throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected from https to http");
             }
             target = next;
+        }
+    }
+
+    // A Location such as '//127.0.0.1:99999/x.jpg' or '//bad host/x.jpg' parses as a relative reference but not
+    // against the base; whatever the server wrote, an unusable target is this image's failure.
+    private static Uri RedirectTarget(ImageUri image, Uri current, Uri location)
+    {
+        try
+        {
+            var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            _ = next.AbsoluteUri;
+            return next;
+        }
+        catch (Exception ex) when (ex is UriFormatException or InvalidOperationException)
+        {
+            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} redirected to a target that does not parse: {ex.Message}", ex);
         }
     }
 

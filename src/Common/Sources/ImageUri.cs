@@ -22,6 +22,13 @@ public sealed partial class ImageUri
         LocalPath = localPath;
     }
 
+    /// <summary>
+    /// Longest URI accepted, in UTF-8 bytes. Postgres refuses b-tree index rows over 2,704 bytes
+    /// (<c>embeddings_&lt;model&gt;.uri</c> is unique, <c>failures</c> is keyed by job and URI); 2,048 leaves room for
+    /// the key's other columns and is what common browsers and CDNs accept in practice.
+    /// </summary>
+    public const int MaxBytes = 2048;
+
     public ImageUriKind Kind { get; }
 
     private readonly Uri? _uri;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Common.Sources;
@@ -60,6 +61,11 @@ public sealed partial class UriPolicy
     {
         ArgumentNullException.ThrowIfNull(uri);
         var text = uri.Trim();
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // Postgres text cannot hold NUL, and no file system or URL has one: such a line is damaged, not an image.
+            throw new ImageFailureException(FailureReason.InvalidUri, $"invalid image URI '{Shown(text.Replace('\0', '\u2400'))}': it contains a NUL byte");
+        }
         var scheme = SchemePrefix().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
         if (scheme is not null && !UriPolicyOptions.KnownSchemes.Contains(scheme.ToLowerInvariant()))
         {
@@ -69,6 +75,12 @@ public sealed partial class UriPolicy
         if (HasTraversal(text))
         {
             throw Refused(Shown(text), "'..' path segments are not allowed");
+        }
+        if (Encoding.UTF8.GetByteCount(text) > ImageUri.MaxBytes)
+        {
+            throw new ImageFailureException(
+                FailureReason.InvalidUri,
+                $"invalid image URI '{Shown(text)}': {Encoding.UTF8.GetByteCount(text):N0} bytes, over the limit of {ImageUri.MaxBytes:N0} (it is stored in a unique index)");
         }
         var image = ImageUri.Parse(text, BlobEndpoints);
         Check(image, Shown(text));

@@ -3,6 +3,7 @@ namespace Pipeline.Common.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
+using Pipeline.Common.Sources;
 
 /// <summary>
 /// Bulk, idempotent writes: binary COPY into a per-session staging table, then one set-based upsert.
@@ -15,6 +16,95 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
     private readonly bool _half = model.Storage.IsHalf;
 
     public string ModelId => model.ModelId;
+
+    /// <summary>
+    /// <see cref="CommitAsync"/>, but a row the database refuses as data (<see cref="DataErrors"/>: a NUL byte, an
+    /// index row too large, …) does not take the others with it: the group is split in halves until the refused
+    /// batch is alone, its rows are tried one by one in transactions that are rolled back, the refused ones become
+    /// <see cref="FailureReason.Unstorable"/> failures, and the rest is committed. Costs nothing while no row is refused.
+    /// </summary>
+    /// <param name="onRefused">Told about each refused row.</param>
+    /// <returns>The jobs that this commit completed.</returns>
+    public async Task<IReadOnlyList<Guid>> CommitIsolatingAsync(
+        IReadOnlyList<BatchOutcome> batches, Action<BatchOutcome, FailedImage>? onRefused, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        try
+        {
+            return await CommitAsync(batches, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DataErrors.IsDataError(ex) && batches.Count > 1)
+        {
+            var half = batches.Count / 2;
+            var first = await CommitIsolatingAsync([.. batches.Take(half)], onRefused, cancellationToken).ConfigureAwait(false);
+            var second = await CommitIsolatingAsync([.. batches.Skip(half)], onRefused, cancellationToken).ConfigureAwait(false);
+            return [.. first.Concat(second).Distinct()];
+        }
+        catch (Exception ex) when (DataErrors.IsDataError(ex))
+        {
+            var repaired = await WithoutRefusedRowsAsync(batches[0], onRefused, cancellationToken).ConfigureAwait(false);
+            return await CommitAsync([repaired], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BatchOutcome> WithoutRefusedRowsAsync(
+        BatchOutcome batch, Action<BatchOutcome, FailedImage>? onRefused, CancellationToken cancellationToken)
+    {
+        var embedded = new List<EmbeddedImage>(batch.Embedded.Count);
+        var failed = new List<FailedImage>(batch.Failed);
+        foreach (var image in batch.Embedded)
+        {
+            if (await ProbeAsync(batch.JobId, image, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                var failure = new FailedImage(image.Uri, FailureReason.Unstorable, $"{refusal}, for {Shown(image.Uri)}");
+                onRefused?.Invoke(batch, failure);
+                failed.Add(failure);
+            }
+            else
+            {
+                embedded.Add(image);
+            }
+        }
+
+        return batch with { Embedded = embedded, Failed = failed };
+    }
+
+    // The reason first: the URI itself may be what is too long.
+    private static string Shown(string uri)
+    {
+        var shown = ImageUri.Redact(StoredText.Clean(uri));
+        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 200), "…");
+    }
+
+    /// <returns>Why the database refuses this row, or null when it takes it. Nothing is kept: the transaction is rolled back.</returns>
+    private async Task<string?> ProbeAsync(Guid jobId, EmbeddedImage image, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_table} (uri, content_id, job_id, model_id, embedding) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (uri) DO UPDATE SET content_id = EXCLUDED.content_id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = image.Uri });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = image.ContentId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.ModelId });
+        command.Parameters.Add(_half ? new NpgsqlParameter { Value = ToHalf(image.Embedding) } : new NpgsqlParameter { Value = new Vector(image.Embedding) });
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (DataErrors.IsDataError(ex))
+        {
+            return DataErrors.Describe(ex);
+        }
+        finally
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
     /// <returns>The jobs that this commit completed.</returns>
     public async Task<IReadOnlyList<Guid>> CommitAsync(IReadOnlyList<BatchOutcome> batches, CancellationToken cancellationToken)
@@ -34,6 +124,7 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
         {
             await UpsertEmbeddingsAsync(connection, transaction, fresh, cancellationToken).ConfigureAwait(false);
             await RecordFailuresAsync(connection, transaction, fresh, cancellationToken).ConfigureAwait(false);
+            await SettleRetriedFailuresAsync(connection, transaction, fresh, cancellationToken).ConfigureAwait(false);
         }
 
         var completed = new List<Guid>();
@@ -138,7 +229,10 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
     private static async Task RecordFailuresAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<BatchOutcome> batches, CancellationToken cancellationToken)
     {
-        var failures = batches.SelectMany(b => b.Failed.Select(f => (b.JobId, f))).DistinctBy(x => (x.JobId, x.f.Uri)).ToList();
+        var failures = batches
+            .SelectMany(b => b.Failed.Select(f => (b.JobId, f: f with { Uri = StoredText.Uri(f.Uri), Message = StoredText.Message(f.Message) })))
+            .DistinctBy(x => (x.JobId, x.f.Uri))
+            .ToList();
         if (failures.Count == 0)
         {
             return;
@@ -150,12 +244,29 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
             ON CONFLICT (job_id, uri) DO UPDATE
                SET reason = EXCLUDED.reason, message = EXCLUDED.message,
-                   attempts = f.attempts + 1, updated_at = now()
+                   attempts = f.attempts + 1, updated_at = now(), retry_batch = NULL
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. failures.Select(x => x.JobId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(x => x.f.Uri)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(x => x.f.Reason.ToString())] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(x => x.f.Message)] });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A committed retry batch (<c>pipeline retry</c>) settles the failures it re-queued: those that failed again were
+    /// just recorded anew (their <c>retry_batch</c> cleared), the rest were embedded or skipped and are no failures now.
+    /// </summary>
+    private static async Task SettleRetriedFailuresAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<BatchOutcome> batches, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            DELETE FROM failures f USING unnest($1::uuid[], $2::int[]) AS b (job_id, batch_no)
+            WHERE f.job_id = b.job_id AND f.retry_batch = b.batch_no
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. batches.Select(b => b.JobId)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. batches.Select(b => b.BatchNo)] });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

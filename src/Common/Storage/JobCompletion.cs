@@ -3,7 +3,8 @@ namespace Pipeline.Common.Storage;
 using Npgsql;
 
 /// <summary>
-/// Marks a job completed when images = embedded + failed + skipped. Callers hold the job row lock
+/// Marks a job completed when images = embedded + failed + skipped (failures re-queued by <c>pipeline retry</c>,
+/// counted in <c>jobs.retried</c>, are pending again until their retry batches commit). Callers hold the job row lock
 /// (<see cref="LockAsync"/>) so the last batch commit and the scheduler's final count cannot both miss it.
 /// </summary>
 internal static class JobCompletion
@@ -22,7 +23,7 @@ internal static class JobCompletion
             """
             UPDATE jobs SET state = 'completed', completed_at = now()
             WHERE id = $1 AND state = 'running'
-              AND total = skipped_at_enqueue + failed_at_enqueue
+              AND total = skipped_at_enqueue + failed_at_enqueue - retried
                   + (SELECT coalesce(sum(embedded + skipped + failed), 0) FROM job_batches WHERE job_id = $1)
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });

@@ -9,11 +9,30 @@ public sealed class JobStore(PipelineDataSource dataSource)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "INSERT INTO jobs (id, model_id, source, force, state) VALUES ($1, $2, $3, $4, 'enqueuing')", connection);
+            
+            """
+            WITH abandoned AS (
+                -- An earlier run of the same enqueue that died mid-way: this run takes over its work (dedup skips what is done).
+                UPDATE jobs SET state = 'abandoned'
+                WHERE model_id = $2 AND source = $3 AND state = 'enqueuing'
+                  AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $5)
+            )
+            INSERT INTO jobs (id, model_id, source, force, state, heartbeat_at) VALUES ($1, $2, $3, $4, 'enqueuing', now())
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = force });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = JobLease.Expiry.TotalSeconds });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Renews the scheduler's lease on a job it is enqueuing (<see cref="JobLease"/>).</summary>
+    public async Task HeartbeatAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("UPDATE jobs SET heartbeat_at = now() WHERE id = $1 AND state = 'enqueuing'", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -76,9 +95,10 @@ public sealed class JobStore(PipelineDataSource dataSource)
             UPDATE jobs SET failed_at_enqueue = failed_at_enqueue + $5 WHERE id = $1
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Uri)] });
+        // Stored bounded and cleaned (StoredText): an over-long or NUL-bearing URI is exactly what gets refused here.
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => StoredText.Uri(f.Uri))] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Reason.ToString())] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => f.Message)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. failures.Select(f => StoredText.Message(f.Message))] });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = failures.Count });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -91,12 +111,14 @@ public sealed class JobStore(PipelineDataSource dataSource)
             """
             SELECT j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
                    coalesce(sum(b.embedded), 0)::bigint, coalesce(sum(b.failed), 0)::bigint, coalesce(sum(b.skipped), 0)::bigint,
-                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at), j.failed_at_enqueue
+                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at), j.failed_at_enqueue, j.retried,
+                   j.state = 'enqueuing' AND coalesce(j.heartbeat_at, j.created_at) < now() - make_interval(secs => $2)
             FROM jobs j LEFT JOIN job_batches b ON b.job_id = j.id
             WHERE j.id = $1
             GROUP BY j.id
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = JobLease.Expiry.TotalSeconds });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -104,12 +126,13 @@ public sealed class JobStore(PipelineDataSource dataSource)
         }
 
         var skippedAtEnqueue = reader.GetInt64(4);
-        var failedAtEnqueue = reader.GetInt64(14);
+        // Failures re-queued by 'pipeline retry' are pending again until their retry batch commits.
+        var failedAtEnqueue = reader.GetInt64(14) - reader.GetInt64(15);
         var status = new JobStatus(
             jobId,
             ModelId: reader.GetString(0),
             Source: reader.GetString(1),
-            State: reader.GetString(2),
+            State: reader.GetBoolean(16) ? JobLease.Abandoned : reader.GetString(2),
             Total: reader.IsDBNull(3) ? null : reader.GetInt64(3),
             Embedded: reader.GetInt64(8),
             Failed: reader.GetInt64(9) + failedAtEnqueue,
@@ -129,7 +152,7 @@ public sealed class JobStore(PipelineDataSource dataSource)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "SELECT uri, reason, message FROM failures WHERE job_id = $1 ORDER BY uri LIMIT $2", connection);
+            "SELECT uri, reason, message FROM failures WHERE job_id = $1 AND retry_batch IS NULL ORDER BY uri LIMIT $2", connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var result = new List<(string, string, string)>();

@@ -53,6 +53,12 @@ public static class SchemaMigrator
             updated_at  timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (job_id, uri)
         );
+        -- Heartbeat of the scheduler while it enqueues: a job whose heartbeat is older than the lease is abandoned.
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS heartbeat_at timestamptz;
+        -- Failures re-queued by 'pipeline retry' (pending again) and the retry batch each one went into.
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS retried bigint NOT NULL DEFAULT 0;
+        ALTER TABLE failures ADD COLUMN IF NOT EXISTS retry_batch integer;
+        CREATE INDEX IF NOT EXISTS failures_retry_batch ON failures (job_id, retry_batch) WHERE retry_batch IS NOT NULL;
         """;
 
     public static async Task EnsureAsync(PipelineDataSource dataSource, CancellationToken cancellationToken)

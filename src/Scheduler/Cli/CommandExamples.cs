@@ -21,6 +21,17 @@ internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineA
             "pipeline status 0193a7c2-…                                # counts once",
             "pipeline status 0193a7c2-… --follow                       # progress, rate and ETA until the job completes",
         ],
+        ["retry"] =
+        [
+            "pipeline retry 0193a7c2-…                                 # every failed image of the job, again",
+            "pipeline retry 0193a7c2-… --reason DeadLettered --wait    # only what an outage dead-lettered; follow it",
+        ],
+        ["dead-letters"] =
+        [
+            "pipeline dead-letters list                                # job, batch, images and why, for each dead letter",
+            "pipeline dead-letters replay --model resnet50             # queue their images again",
+            "pipeline dead-letters purge                               # drop the settled ones (failures stay recorded)",
+        ],
         ["search"] =
         [
             "pipeline search ./query.jpg                               # the 5 nearest stored images",

@@ -41,27 +41,60 @@ public sealed class Enqueuer(
         {
             var jobId = Guid.CreateVersion7();
             await retry.RunAsync(token => jobs.CreateAsync(jobId, modelId, source.Description, force, token), cancellationToken).ConfigureAwait(false);
-            var run = new Run(this, publisher, jobId, modelId, force, batchSize);
-            var chunk = new List<ImageRef>(options.Value.LookupChunk);
-            await foreach (var image in source.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            using var leaseEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var lease = RenewLeaseAsync(jobId, leaseEnd.Token);
+            try
             {
-                chunk.Add(image);
-                if (chunk.Count == chunk.Capacity)
-                {
-                    await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
-                    chunk.Clear();
-                }
+                return await EnqueueAsync(source, publisher, jobId, modelId, force, batchSize, cancellationToken).ConfigureAwait(false);
             }
-
-            await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
-            await run.PublishBatchAsync(cancellationToken).ConfigureAwait(false);
-            await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-
-            var total = run.Enqueued + run.Skipped + run.Refused;
-            var completed = await retry.RunAsync(
-                token => jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, token), null, cancellationToken).ConfigureAwait(false);
-            return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed, run.Refused);
+            finally
+            {
+                await leaseEnd.CancelAsync().ConfigureAwait(false);
+                await lease.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
+    }
+
+    /// <summary>Heartbeats the job row while this process enqueues, so a killed scheduler leaves an abandoned job, not a pending one.</summary>
+    private async Task RenewLeaseAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(JobLease.Renewal, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await jobs.HeartbeatAsync(jobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // A database blip: the next renewal tries again, well within the lease.
+            }
+        }
+    }
+
+    private async Task<EnqueueResult> EnqueueAsync(
+        IImageSource source, BatchPublisher publisher, Guid jobId, string modelId, bool force, int batchSize, CancellationToken cancellationToken)
+    {
+        var run = new Run(this, publisher, jobId, modelId, force, batchSize);
+        var chunk = new List<ImageRef>(options.Value.LookupChunk);
+        await foreach (var image in source.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            chunk.Add(image);
+            if (chunk.Count == chunk.Capacity)
+            {
+                await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+
+        await run.AddChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+        await run.PublishBatchAsync(cancellationToken).ConfigureAwait(false);
+        await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        var total = run.Enqueued + run.Skipped + run.Refused;
+        var completed = await retry.RunAsync(
+            token => jobs.MarkEnqueuedAsync(jobId, total, run.Skipped, run.Batches, token), null, cancellationToken).ConfigureAwait(false);
+        return new EnqueueResult(jobId, total, run.Enqueued, run.Skipped, run.Batches, completed, run.Refused);
     }
 
     /// <summary>State of one enqueue run.</summary>

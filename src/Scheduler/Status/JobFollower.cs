@@ -7,9 +7,14 @@ using Pipeline.Common.Storage;
 /// <summary>Prints a job's accounting, and with <c>--wait</c> / <c>--follow</c> follows it until it completes.</summary>
 public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> options, TimeProvider time)
 {
-    /// <returns>Exit code: 0 all embedded or skipped, 3 some images failed, 4 unknown job, 5 not complete.</returns>
-    public async Task<int> ShowAsync(Guid jobId, bool wait, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="timeout">With <paramref name="wait"/>: give up after this long (null: wait for ever).</param>
+    /// <returns>
+    /// Exit code: 0 all embedded or skipped, 3 some images failed, 4 unknown job, 5 not complete, 10 the wait timed out,
+    /// 11 the job was abandoned by its scheduler.
+    /// </returns>
+    public async Task<int> ShowAsync(Guid jobId, bool wait, TextWriter output, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
+        var deadline = timeout is { } limit ? time.GetUtcNow() + limit : (DateTimeOffset?)null;
         var display = wait
             ? ProgressDisplays.For(output, time, options.Value.ProgressInterval)
             : new PlainProgressDisplay(output, time, TimeSpan.Zero);
@@ -23,6 +28,22 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
             }
 
             var progress = JobProgress.From(job.Status, job.DoneAtEnqueue);
+            if (job.Status.State == JobLease.Abandoned)
+            {
+                await display.FinishAsync(progress, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(
+                    $"job {jobId} was abandoned: its scheduler stopped while enqueuing (no heartbeat for {JobLease.Expiry.TotalSeconds:0} s); " +
+                    "run the same enqueue again: what is already embedded is skipped").ConfigureAwait(false);
+                return ExitCodes.JobAbandoned;
+            }
+
+            if (wait && deadline is { } end && time.GetUtcNow() >= end)
+            {
+                await display.FinishAsync(progress, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"gave up waiting for job {jobId} after {timeout}; it goes on (pipeline status {jobId} --wait)").ConfigureAwait(false);
+                return ExitCodes.WaitTimedOut;
+            }
+
             if (job.Status.IsComplete || !wait)
             {
                 await display.FinishAsync(progress, cancellationToken).ConfigureAwait(false);

@@ -30,10 +30,12 @@ internal sealed class DecodeStage(
             {
                 metrics.Time(WorkerStage.Decode, () => preprocessor.DecodeInto(work.Image.Data.Span, spec, tensor));
             }
-            catch (ImageFailureException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // A decoder exception nobody classified (OpenCV's own, say) is this image's failure too.
                 tensors.Return(tensor);
-                await Outcomes.FailAsync(channels, logger, work.Item, ex, cancellationToken).ConfigureAwait(false);
+                var failure = ex as ImageFailureException ?? Outcomes.Unexpected("decoding", ex);
+                await Outcomes.FailAsync(channels, logger, work.Item, failure, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             finally

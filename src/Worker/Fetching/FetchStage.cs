@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Common.Sources;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
+using Pipeline.Worker.Storage;
 
 /// <summary>Fetches image bytes concurrently (I/O bound) and skips images whose content is already stored.</summary>
 internal sealed class FetchStage(
-    IImageFetcher fetcher, StageChannels channels, MessageSettler settler, WorkerMetrics metrics, ILogger logger)
+    IImageFetcher fetcher, StageChannels channels, IBatchSink sink, WorkerMetrics metrics, ILogger logger)
 {
     public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
         StageWorkers.RunAsync(concurrency, FetchLoopAsync, channels.Decode.Writer, cancellationToken);
@@ -32,11 +33,22 @@ internal sealed class FetchStage(
                 await Outcomes.FailAsync(channels, logger, item, ex, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (ImageSourceUnavailableException ex)
             {
-                // Not this image's fault (storage unreachable, throttled past retries): let another attempt have it.
-                Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
-                await settler.RetryLaterAsync(item.Message, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
+                // Positively an outage of a shared dependency (blob service down, throttled past retries): another attempt may have it.
+                // Abandoned once: its other images are dropped wherever they are, and it is returned once.
+                if (item.Message.Abandon())
+                {
+                    Log.MessageReturned(logger, ex, item.Message.Message.JobId, item.Message.Message.BatchNo, ex.Message);
+                    await sink.RetryLaterAsync(item.Message, ex.Message, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Nobody classified it, so it is this image's failure: one odd item never sinks its message.
+                await Outcomes.FailAsync(channels, logger, item, Outcomes.Unexpected("fetching", ex), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

@@ -1,6 +1,5 @@
 namespace Pipeline.Worker.Inference;
 
-using Pipeline.Common.Inference;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
 using Pipeline.Worker.Messaging;
@@ -11,7 +10,7 @@ using Pipeline.Worker.Observability;
 /// <see cref="WorkerOptions.BatchFlushDelay"/> so a trickle of images is not held back.
 /// </summary>
 internal sealed class InferenceStage(
-    Backbone backbone, TensorPool tensors, StageChannels channels, WorkerOptions options, WorkerMetrics metrics, TimeProvider time)
+    IEmbedder backbone, TensorPool tensors, StageChannels channels, WorkerOptions options, WorkerMetrics metrics, TimeProvider time)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {

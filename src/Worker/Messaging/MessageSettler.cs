@@ -14,8 +14,8 @@ using RabbitMQ.Client.Exceptions;
 /// </summary>
 internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishChannel, QueueTopology topology, WorkerMetrics metrics, ILogger logger)
 {
-    public const string AttemptHeader = "x-attempt";
-    public const string LastErrorHeader = "x-last-error";
+    public const string AttemptHeader = DeadLetters.AttemptHeader;
+    public const string LastErrorHeader = DeadLetters.LastErrorHeader;
 
     public async ValueTask AckAsync(InFlightMessage message, CancellationToken cancellationToken)
     {
@@ -32,13 +32,10 @@ internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishCh
         }
     }
 
+    /// <summary>Publishes the message to its next retry queue (or the dead-letter queue), confirmed, then acks the original.</summary>
+    /// <remarks>Callers abandon the message first (<see cref="InFlightMessage.Abandon"/>), so it is returned once.</remarks>
     public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
     {
-        if (!message.Abandon())
-        {
-            return;
-        }
-
         var attempt = message.Attempt + 1;
         var target = attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead;
         metrics.MessageSettled();

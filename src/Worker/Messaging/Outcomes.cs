@@ -15,6 +15,10 @@ internal static class Outcomes
         }
     }
 
+    /// <summary>An exception nobody classified, as the image's failure with its type and message.</summary>
+    public static ImageFailureException Unexpected(string activity, Exception exception) =>
+        new(FailureReason.Unexpected, $"unexpected {exception.GetType().Name} while {activity}: {exception.Message}", exception);
+
     public static ValueTask FailAsync(
         StageChannels channels, ILogger logger, WorkItem item, ImageFailureException failure, CancellationToken cancellationToken)
     {

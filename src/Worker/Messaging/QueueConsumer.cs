@@ -80,6 +80,11 @@ internal sealed class QueueConsumer(
                 var topology = new QueueTopology(connector.Options, spec.Id);
                 var queue = topology.Main;
                 await topology.DeclareAsync(channel, stoppingToken).ConfigureAwait(false);
+                var writer = new EmbeddingWriter(dataSource, identity);
+                // Dead-lettered batches are settled here, so every job's accounting closes (DeadLetterSettler).
+                var deadLetterChannel = await new DeadLetterSettler(writer, databaseRetry, logger)
+                    .StartAsync(connection, new DeadLetters(topology), stoppingToken).ConfigureAwait(false);
+                await using var deadLetterScope = deadLetterChannel.ConfigureAwait(false);
                 var publishChannel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                     stoppingToken).ConfigureAwait(false);
@@ -87,37 +92,28 @@ internal sealed class QueueConsumer(
                 await channel.BasicQosAsync(0, (ushort)_options.EffectivePrefetch, global: false, stoppingToken).ConfigureAwait(false);
 
                 ReserveThreads(_options.EffectiveDecodeConcurrency + 1);
-                var channels = new StageChannels(_options);
-                // Enough tensors for everything the bounded stages can hold at once: none is allocated in steady state.
-                var tensors = new TensorPool(
-                    backbone.Preprocess.TensorLength, (3 * _options.InferenceBatchSize) + _options.EffectiveDecodeConcurrency);
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
-                using var abort = new CancellationTokenSource();
-                var stages = new[]
-                {
-                    new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
-                    new DecodeStage(preprocessor, backbone.Preprocess, tensors, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
-                    Task.Run(() => new InferenceStage(backbone, tensors, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
-                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, databaseRetry, metrics, logger)
-                        .RunAsync(abort.Token),
-                };
+                var sink = new DatabaseBatchSink(writer, dataSource, settler, databaseRetry, metrics, logger);
+                using var pipeline = new StagePipeline(
+                    fetcher, preprocessor, new BackboneEmbedder(backbone), sink, _options, metrics, time, logger);
 
                 var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, channels, settler, spec.Id, abort.Token);
+                consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, pipeline, settler, spec.Id);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
                 Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.EffectivePrefetch);
                 readiness.MarkConsuming();
 
                 var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
-                var first = await Task.WhenAny(stopped, Task.WhenAny(stages)).ConfigureAwait(false);
+                var first = await Task.WhenAny(stopped, pipeline.Completion).ConfigureAwait(false);
                 if (first != stopped)
                 {
                     // A stage died (e.g. database gone for longer than tolerated): surface its exception.
-                    abort.Cancel();
-                    await Task.WhenAll(stages).ConfigureAwait(false);
+                    pipeline.Abort();
+                    await pipeline.Completion.ConfigureAwait(false);
                 }
 
-                await DrainAsync(channel, consumerTag, channels, stages, abort).ConfigureAwait(false);
+                await DrainAsync(channel, consumerTag, pipeline).ConfigureAwait(false);
+                await sink.WhenIndexesBuiltAsync().ConfigureAwait(false);
                 await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
                 Log.Stopped(logger);
             }
@@ -139,24 +135,20 @@ internal sealed class QueueConsumer(
         }
     }
 
-    private async Task DrainAsync(IChannel channel, string consumerTag, StageChannels channels, Task[] stages, CancellationTokenSource abort)
+    private async Task DrainAsync(IChannel channel, string consumerTag, StagePipeline pipeline)
     {
         Log.Draining(logger, _options.DrainTimeout);
         readiness.MarkDraining();
         _accepting = false;
-        abort.CancelAfter(_options.DrainTimeout);
+        var deadline = time.GetUtcNow() + _options.DrainTimeout;
         await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
-        while (Volatile.Read(ref _handlersRunning) > 0 && !abort.IsCancellationRequested)
+        while (Volatile.Read(ref _handlersRunning) > 0 && time.GetUtcNow() < deadline)
         {
             await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
         }
 
-        channels.Fetch.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(stages).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        var left = deadline - time.GetUtcNow();
+        if (!await pipeline.DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false))
         {
             // Whatever is not acked now is requeued by the broker when the channel closes.
             Log.DrainTimedOut(logger);
@@ -164,7 +156,7 @@ internal sealed class QueueConsumer(
     }
 
     private async Task OnReceivedAsync(
-        BasicDeliverEventArgs delivery, IChannel channel, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
+        BasicDeliverEventArgs delivery, IChannel channel, StagePipeline pipeline, MessageSettler settler, string modelId)
     {
         Interlocked.Increment(ref _handlersRunning);
         try
@@ -190,7 +182,7 @@ internal sealed class QueueConsumer(
             using var scope = LogScopes.Message(logger, message);
             metrics.MessageAccepted();
             var body = delivery.Body.ToArray();
-            await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), channels, settler, modelId, abort)
+            await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), pipeline, settler, modelId)
                 .ConfigureAwait(false);
         }
         finally
@@ -219,22 +211,21 @@ internal sealed class QueueConsumer(
             ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
             : 0;
 
-    private async Task AcceptAsync(
-        InFlightMessage received, StageChannels channels, MessageSettler settler, string modelId, CancellationToken abort)
+    private async Task AcceptAsync(InFlightMessage received, StagePipeline pipeline, MessageSettler settler, string modelId)
     {
         var message = received.Message;
         IReadOnlyDictionary<string, string> stored;
         try
         {
-            if (await jobs.IsBatchCommittedAsync(message.JobId, message.BatchNo, abort).ConfigureAwait(false))
+            if (await jobs.IsBatchCommittedAsync(message.JobId, message.BatchNo, CancellationToken.None).ConfigureAwait(false))
             {
-                await settler.AckAsync(received, abort).ConfigureAwait(false);
+                await settler.AckAsync(received, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
             stored = message.Force
                 ? new Dictionary<string, string>()
-                : await StoredContent.GetAsync(dataSource, modelId, [.. message.Items.Select(i => i.Uri)], abort).ConfigureAwait(false);
+                : await StoredContent.GetAsync(dataSource, modelId, [.. message.Items.Select(i => i.Uri)], CancellationToken.None).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -243,24 +234,14 @@ internal sealed class QueueConsumer(
             return;
         }
 
-        var inFlight = new InFlightMessage(message, received.DeliveryTag, stored, received.Body, received.Attempt);
-        if (message.Items.Count == 0)
+        try
         {
-            await channels.Completed.Writer.WriteAsync(inFlight, abort).ConfigureAwait(false);
-            return;
+            await pipeline.AcceptAsync(new InFlightMessage(message, received.DeliveryTag, stored, received.Body, received.Attempt), CancellationToken.None)
+                .ConfigureAwait(false);
         }
-
-        for (var i = 0; i < message.Items.Count; i++)
+        catch (OperationCanceledException)
         {
-            var item = new WorkItem(inFlight, i, message.Items[i]);
-            if (inFlight.IsUpToDate(item.Image.Uri, item.Image.ContentId))
-            {
-                await Outcomes.CompleteAsync(channels, item, ItemOutcome.Skipped, abort).ConfigureAwait(false);
-            }
-            else
-            {
-                await channels.Fetch.Writer.WriteAsync(item, abort).ConfigureAwait(false);
-            }
+            // The pipeline stopped (drain deadline, a dead stage): the unacked message returns to the queue with the channel.
         }
     }
 }

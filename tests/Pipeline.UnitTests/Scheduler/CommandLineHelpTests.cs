@@ -17,6 +17,8 @@ public sealed class CommandLineHelpTests
     [InlineData("enqueue", "--folder <folder>", "Examples:\n  pipeline enqueue --folder ./photos --wait")]
     [InlineData("enqueue", "--force", "pipeline enqueue --container photos --prefix 2026/05/")]
     [InlineData("search", "--top <top>", "pipeline search ./query.jpg")]
+    [InlineData("retry", "--reason <reason>", "pipeline retry 0193a7c2-… --reason DeadLettered --wait")]
+    [InlineData("status", "--timeout <timeout>", "pipeline status 0193a7c2-…")]
     public async Task Help_Command_ShowsOptionsAndExamples(string command, string option, string example)
     {
         var (code, text) = await RunAsync(command, "--help");
@@ -51,6 +53,9 @@ public sealed class CommandLineHelpTests
     [InlineData("status")]
     [InlineData("status", "not-a-guid")]
     [InlineData("enqueue", "--folder")]
+    [InlineData("retry")]
+    [InlineData("retry", "not-a-guid", "--reason", "NoSuchReason")]
+    [InlineData("status", "--timeout", "soon")]
     public async Task Parse_MalformedCommandLine_ExitsWithTheUsageCode(params string[] args)
     {
         var (code, text) = await RunAsync(args);

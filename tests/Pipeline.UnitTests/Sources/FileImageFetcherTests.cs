@@ -58,11 +58,69 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Folder_is_FetchFailed()
+    public async Task FetchAsync_Folder_IsNotAFile()
     {
         var ex = await Assert.ThrowsAsync<ImageFailureException>(() => Fetcher().FetchAsync(_dir.Path, CancellationToken.None).AsTask());
 
-        Assert.Equal(FailureReason.FetchFailed, ex.Reason);
+        Assert.Equal(FailureReason.NotAFile, ex.Reason);
+        Assert.Contains("a directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_NamedPipeWithoutWriter_IsRefusedWithoutOpening()
+    {
+        var fifo = Path.Combine(_dir.Path, "camera_stream.jpg");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        // Opening it would block for ever; the test's own timeout catches a regression instead of hanging.
+        var fetch = Fetcher().FetchAsync(fifo, CancellationToken.None).AsTask();
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() => fetch.WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(FailureReason.NotAFile, ex.Reason);
+        Assert.Contains("named pipe", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_SymbolicLinkLoopsAndDanglingLink_AreImageFailures()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "a.jpg"), "b.jpg");
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "b.jpg"), "a.jpg");
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "self.jpg"), "self.jpg");
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "dangling.jpg"), "nowhere.jpg");
+
+        async Task<ImageFailureException> Fail(string name) =>
+            await Assert.ThrowsAsync<ImageFailureException>(() => Fetcher().FetchAsync(Path.Combine(_dir.Path, name), CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.NotAFile, (await Fail("a.jpg")).Reason);
+        Assert.Contains("link loop", (await Fail("self.jpg")).Message, StringComparison.Ordinal);
+        var dangling = await Fail("dangling.jpg");
+        Assert.Equal(FailureReason.NotFound, dangling.Reason);
+        Assert.Contains("dangling symbolic link", dangling.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_NameLongerThanTheFileSystemAllows_IsInvalidUri()
+    {
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher().FetchAsync(Path.Combine(_dir.Path, new string('n', 300) + ".jpg"), CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.InvalidUri, ex.Reason);
+        Assert.Contains("too long", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_CharacterDeviceBehindALink_IsRefused()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "zeros.jpg"), "/dev/zero");
+
+        var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
+            Fetcher().FetchAsync(Path.Combine(_dir.Path, "zeros.jpg"), CancellationToken.None).AsTask());
+
+        Assert.Equal(FailureReason.NotAFile, ex.Reason);
+        Assert.Contains("character device", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

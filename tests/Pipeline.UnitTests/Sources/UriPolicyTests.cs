@@ -234,4 +234,30 @@ public sealed class UriPolicyTests
 
         Assert.True(ex.Message.Length < 400, ex.Message);
     }
+
+    [Theory]
+    [InlineData("/data/photos/a\0b.jpg")]
+    [InlineData("https://example.com/a\0.jpg")]
+    public void Check_NulByte_IsInvalidUriWithTheNulShown(string uri)
+    {
+        var ex = Assert.Throws<ImageFailureException>(() => Policy().Check(uri));
+
+        Assert.Equal(FailureReason.InvalidUri, ex.Reason);
+        Assert.Contains("NUL", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\0", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_LongerThanTheIndexLimit_IsInvalidUri_AtTheLimitPasses()
+    {
+        var head = "https://example.com/";
+        var atLimit = head + new string('a', ImageUri.MaxBytes - head.Length);
+        // Counted in UTF-8 bytes: 'é' is two.
+        var over = head + new string('é', (ImageUri.MaxBytes - head.Length) / 2 + 1);
+
+        Assert.Equal(atLimit, Policy().Check(atLimit).Value);
+        var ex = Assert.Throws<ImageFailureException>(() => Policy().Check(over));
+        Assert.Equal(FailureReason.InvalidUri, ex.Reason);
+        Assert.True(ex.Message.Length < 400, ex.Message);
+    }
 }

@@ -1,0 +1,16 @@
+namespace Pipeline.Worker.Inference;
+
+using Pipeline.Common.Inference;
+
+/// <summary>The stage pipeline's inference seam: preprocessed tensors in, one pooled vector per image out.</summary>
+internal interface IEmbedder
+{
+    /// <summary>How images are turned into tensors of <see cref="PreprocessSpec.TensorLength"/> floats each.</summary>
+    PreprocessSpec Preprocess { get; }
+
+    /// <summary>Floats per vector.</summary>
+    int Width { get; }
+
+    /// <summary>Embeds <paramref name="count"/> tensors laid end to end into <paramref name="embeddings"/> (count × width).</summary>
+    void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings);
+}

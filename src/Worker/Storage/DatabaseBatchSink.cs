@@ -1,0 +1,63 @@
+namespace Pipeline.Worker.Storage;
+
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
+
+/// <summary>
+/// The production <see cref="IBatchSink"/>: one transaction per group of messages (a lost database is waited out
+/// up to its tolerance, a row refused as data is split off, <see cref="EmbeddingWriter.CommitIsolatingAsync"/>), acks
+/// only afterwards, and builds the HNSW index when a commit completes a job.
+/// </summary>
+internal sealed class DatabaseBatchSink(
+    EmbeddingWriter writer, PipelineDataSource dataSource, MessageSettler settler, DatabaseRetry retry, WorkerMetrics metrics, ILogger logger)
+    : IBatchSink
+{
+    private readonly List<Task> _indexBuilds = [];
+
+    public async Task CommitAsync(IReadOnlyList<InFlightMessage> messages, CancellationToken cancellationToken)
+    {
+        using var scope = LogScopes.Commit(logger, messages);
+        var outcomes = messages.Select(m => m.ToOutcome()).ToList();
+        var completedJobs = await retry.RunAsync(
+            token => writer.CommitIsolatingAsync(outcomes, OnRefused, token),
+            (ex, delay, attempt) => Log.DatabaseRetry(logger, ex, delay, attempt),
+            cancellationToken).ConfigureAwait(false);
+        metrics.Committed(outcomes);
+        foreach (var message in messages)
+        {
+            await settler.AckAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Committed(logger, messages.Count, outcomes.Sum(o => o.Embedded.Count));
+        foreach (var job in completedJobs)
+        {
+            _indexBuilds.Add(BuildIndexAsync(job, cancellationToken));
+        }
+    }
+
+    public ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken) =>
+        settler.RetryLaterAsync(message, error, cancellationToken);
+
+    /// <summary>Waits for the index builds started by completed jobs (at drain).</summary>
+    public Task WhenIndexesBuiltAsync() => Task.WhenAll(_indexBuilds);
+
+    private void OnRefused(BatchOutcome batch, FailedImage image) =>
+        Log.ImageFailed(logger, image.Reason, batch.JobId, ImageUri.Redact(StoredText.Clean(image.Uri)), image.Message);
+
+    private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EmbeddingIndex.EnsureAsync(dataSource, writer.ModelId, cancellationToken).ConfigureAwait(false);
+            Log.JobCompleted(logger, jobId);
+        }
+        catch (NpgsqlException ex)
+        {
+            Log.IndexFailed(logger, ex);
+        }
+    }
+}
