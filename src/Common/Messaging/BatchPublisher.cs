@@ -33,11 +33,11 @@ public sealed class BatchPublisher : IAsyncDisposable
         var connection = await connector.ConnectAsync("pipeline-scheduler", cancellationToken).ConfigureAwait(false);
         try
         {
+            var topology = new QueueTopology(connector.Options, modelId);
+            await topology.DeclareAsync(connection, logger: null, cancellationToken).ConfigureAwait(false);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                 cancellationToken).ConfigureAwait(false);
-            var topology = new QueueTopology(connector.Options, modelId);
-            await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
             return new BatchPublisher(connection, channel, topology.Main, connector.Options, time ?? TimeProvider.System);
         }
         catch

@@ -79,7 +79,7 @@ internal sealed class QueueConsumer(
             {
                 var topology = new QueueTopology(connector.Options, spec.Id);
                 var queue = topology.Main;
-                await topology.DeclareAsync(channel, stoppingToken).ConfigureAwait(false);
+                await topology.DeclareAsync(connection, logger, stoppingToken).ConfigureAwait(false);
                 var publishChannel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                     stoppingToken).ConfigureAwait(false);
@@ -190,8 +190,17 @@ internal sealed class QueueConsumer(
             using var scope = LogScopes.Message(logger, message);
             metrics.MessageAccepted();
             var body = delivery.Body.ToArray();
-            await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), channels, settler, modelId, abort)
-                .ConfigureAwait(false);
+            var received = new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery));
+            if (DeliveryLimit.IsExceeded(delivery.BasicProperties.Headers, connector.Options.MaxDeliveries))
+            {
+                // Delivered MaxDeliveries times already (each one ended by a crash or a lost connection): not again.
+                await settler.DeadLetterAsync(
+                    received, $"delivered {DeliveryLimit.PreviousDeliveries(delivery.BasicProperties.Headers)} times (RabbitMq:MaxDeliveries)", CancellationToken.None)
+                    .ConfigureAwait(false);
+                return;
+            }
+
+            await AcceptAsync(received, channels, settler, modelId, abort).ConfigureAwait(false);
         }
         finally
         {
