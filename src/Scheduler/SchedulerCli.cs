@@ -10,11 +10,12 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
+using Pipeline.Scheduler.Indexing;
 using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models.</summary>
+/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models, index.</summary>
 public static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
@@ -28,11 +29,13 @@ public static class SchedulerCli
             "  pipeline status 0193… --wait\n" +
             "  pipeline search ./query.jpg --top 5\n" +
             "  pipeline models\n" +
-            "  pipeline models inspect ./resnet50.onnx");
+            "  pipeline models inspect ./resnet50.onnx\n" +
+            "  pipeline index mobilenetv2");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
         root.Subcommands.Add(ModelsCommand.Create(output));
+        root.Subcommands.Add(IndexCommand.Create(output));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
         return root;
@@ -121,7 +124,7 @@ public static class SchedulerCli
         image.Contains(':', StringComparison.Ordinal) ? image : Path.GetFullPath(image);
 
     /// <summary>Starting the host runs the options validation (ValidateOnStart) before any work.</summary>
-    private static async Task<IHost> StartHostAsync(CancellationToken cancellationToken)
+    internal static async Task<IHost> StartHostAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -21,6 +21,11 @@ internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineA
             "pipeline status 0193a7c2-…                                # counts once",
             "pipeline status 0193a7c2-… --follow                       # progress, rate and ETA until the job completes",
         ],
+        ["index"] =
+        [
+            "pipeline index mobilenetv2                                # build the HNSW index (or finish a cancelled build)",
+            "PIPELINE_Index__MaintenanceWorkMem=4GB PIPELINE_Index__MaxParallelMaintenanceWorkers=7 pipeline index mobilenetv2 --rebuild",
+        ],
         ["search"] =
         [
             "pipeline search ./query.jpg                               # the 5 nearest stored images",

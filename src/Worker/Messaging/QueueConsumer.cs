@@ -33,6 +33,7 @@ internal sealed class QueueConsumer(
     IOptions<ModelOptions> modelOptions,
     IOptions<WorkerOptions> workerOptions,
     IOptions<InferenceOptions> inferenceOptions,
+    IOptions<IndexOptions> indexOptions,
     DatabaseRetry databaseRetry,
     TimeProvider time,
     WorkerMetrics metrics,
@@ -93,15 +94,18 @@ internal sealed class QueueConsumer(
                     backbone.Preprocess.TensorLength, (3 * _options.InferenceBatchSize) + _options.EffectiveDecodeConcurrency);
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
                 using var abort = new CancellationTokenSource();
+                var indexes = new IndexBuilder(dataSource, spec.Id, indexOptions.Value, logger);
                 var stages = new[]
                 {
                     new FetchStage(fetcher, channels, settler, metrics, logger).RunAsync(_options.FetchConcurrency, abort.Token),
                     new DecodeStage(preprocessor, backbone.Preprocess, tensors, channels, metrics, logger).RunAsync(_options.EffectiveDecodeConcurrency, abort.Token),
                     Task.Run(() => new InferenceStage(backbone, tensors, channels, _options, metrics, time).RunAsync(abort.Token), abort.Token),
-                    new WriteStage(new EmbeddingWriter(dataSource, identity), dataSource, settler, channels, _options, databaseRetry, metrics, logger)
+                    new WriteStage(new EmbeddingWriter(dataSource, identity), indexes, settler, channels, _options, databaseRetry, metrics, logger)
                         .RunAsync(abort.Token),
                 };
 
+                // A build cancelled by a shutdown, or never run: finished in the background while this worker consumes.
+                await indexes.RequestIfDueAsync(abort.Token).ConfigureAwait(false);
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, channels, settler, spec.Id, abort.Token);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);

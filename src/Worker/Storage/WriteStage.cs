@@ -12,7 +12,7 @@ using Pipeline.Worker.Observability;
 /// </summary>
 internal sealed class WriteStage(
     EmbeddingWriter writer,
-    PipelineDataSource dataSource,
+    IndexBuilder indexes,
     MessageSettler settler,
     StageChannels channels,
     WorkerOptions options,
@@ -20,8 +20,6 @@ internal sealed class WriteStage(
     WorkerMetrics metrics,
     ILogger logger)
 {
-    private readonly List<Task> _indexBuilds = [];
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var group = new List<InFlightMessage>(options.MaxMessagesPerCommit);
@@ -45,13 +43,14 @@ internal sealed class WriteStage(
             Log.Committed(logger, group.Count, outcomes.Sum(o => o.Embedded.Count));
             foreach (var job in completedJobs)
             {
-                _indexBuilds.Add(BuildIndexAsync(job, cancellationToken));
+                Log.JobCompleted(logger, job);
+                indexes.Request(cancellationToken);
             }
 
             group.Clear();
         }
 
-        await Task.WhenAll(_indexBuilds).ConfigureAwait(false);
+        await indexes.WhenIdleAsync().ConfigureAwait(false);
     }
 
     private Task<IReadOnlyList<Guid>> CommitWithRetryAsync(List<BatchOutcome> outcomes, CancellationToken cancellationToken) =>
@@ -59,17 +58,4 @@ internal sealed class WriteStage(
             token => writer.CommitAsync(outcomes, token),
             (ex, delay, attempt) => Log.DatabaseRetry(logger, ex, delay, attempt),
             cancellationToken);
-
-    private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await EmbeddingIndex.EnsureAsync(dataSource, writer.ModelId, cancellationToken).ConfigureAwait(false);
-            Log.JobCompleted(logger, jobId);
-        }
-        catch (NpgsqlException ex)
-        {
-            Log.IndexFailed(logger, ex);
-        }
-    }
 }
