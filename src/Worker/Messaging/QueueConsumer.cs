@@ -64,13 +64,14 @@ internal sealed class QueueConsumer(
 
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
-        await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
+        // Start-up waits out a database or broker that is not there yet (the same retry pipelines as the commits).
+        await databaseRetry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), stoppingToken).ConfigureAwait(false);
         using var backbone = Backbone.Load(spec, ExecutionProviders.BackboneOptions(inferenceOptions.Value, _options.InferenceBatchSize, logger));
         Log.HeadRemoved(logger, backbone.Cut.Describe());
         backbone.WarmUp(_options.InferenceBatchSize);
         preprocessor.WarmUp(backbone.Preprocess);
         var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);
-        await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);
+        await databaseRetry.RunAsync(token => ModelRegistry.EnsureAsync(dataSource, identity, token), stoppingToken).ConfigureAwait(false);
 
         var connection = await connector.ConnectAsync($"pipeline-worker-{Environment.MachineName}", stoppingToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))

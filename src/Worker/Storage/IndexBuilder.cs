@@ -24,13 +24,21 @@ internal sealed class IndexBuilder(PipelineDataSource dataSource, string modelId
             return;
         }
 
-        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM jobs WHERE model_id = $1 AND state = 'completed')", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true
-            && await EmbeddingIndex.IsValidAsync(connection, ModelIdentity.TableFor(modelId) + EmbeddingIndex.Suffix, cancellationToken).ConfigureAwait(false) != true)
+        try
         {
-            Request(cancellationToken);
+            await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM jobs WHERE model_id = $1 AND state = 'completed')", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true
+                && await EmbeddingIndex.IsValidAsync(connection, ModelIdentity.TableFor(modelId) + EmbeddingIndex.Suffix, cancellationToken).ConfigureAwait(false) != true)
+            {
+                Request(cancellationToken);
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            // Not worth a failed start: the next completed job asks again.
+            Log.IndexFailed(logger, ex);
         }
     }
 
