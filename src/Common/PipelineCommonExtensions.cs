@@ -28,6 +28,7 @@ public static class PipelineCommonExtensions
         AddValidated<RabbitMqOptions>(builder, RabbitMqOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
         AddValidated<ModelOptions>(builder, ModelOptions.Section);
+        AddValidated<IndexOptions>(builder, IndexOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();

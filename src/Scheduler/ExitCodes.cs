@@ -8,6 +8,9 @@ public static class ExitCodes
     public const int Usage = 2;
     public const int ImagesFailed = 3;
     public const int UnknownJob = 4;
+
+    /// <summary><c>pipeline index</c>: no model of that id is registered (the code of an unknown job).</summary>
+    public const int UnknownModel = 4;
     public const int NotComplete = 5;
 
     /// <summary>Postgres unreachable, refused the login, or failed a statement.</summary>

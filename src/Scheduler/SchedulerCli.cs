@@ -10,12 +10,13 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
+using Pipeline.Scheduler.Indexing;
 using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models.</summary>
+/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models, index.</summary>
 public static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
@@ -31,13 +32,15 @@ public static class SchedulerCli
             "  pipeline retry 0193… --reason DeadLettered\n" +
             "  pipeline dead-letters list\n" +
             "  pipeline models\n" +
-            "  pipeline models inspect ./resnet50.onnx");
+            "  pipeline models inspect ./resnet50.onnx\n" +
+            "  pipeline index mobilenetv2");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
         root.Subcommands.Add(RecoveryCommands.Retry(output, StartHostAsync));
         root.Subcommands.Add(RecoveryCommands.DeadLetters(output, StartHostAsync));
         root.Subcommands.Add(ModelsCommand.Create(output));
+        root.Subcommands.Add(IndexCommand.Create(output));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
         return root;
@@ -134,7 +137,7 @@ public static class SchedulerCli
         image.Contains(':', StringComparison.Ordinal) ? image : Path.GetFullPath(image);
 
     /// <summary>Starting the host runs the options validation (ValidateOnStart) before any work.</summary>
-    private static async Task<IHost> StartHostAsync(CancellationToken cancellationToken)
+    internal static async Task<IHost> StartHostAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

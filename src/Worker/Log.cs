@@ -24,7 +24,7 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Debug, "Committed {Messages} messages ({Rows} vectors)")]
     public static partial void Committed(ILogger logger, int messages, int rows);
 
-    [LoggerMessage(7, LogLevel.Information, "Job {JobId} completed; HNSW index ensured on the model's table")]
+    [LoggerMessage(7, LogLevel.Information, "Job {JobId} completed")]
     public static partial void JobCompleted(ILogger logger, Guid jobId);
 
     [LoggerMessage(8, LogLevel.Warning, "Database unavailable, retrying in {Delay} (attempt {Attempt})")]
@@ -39,7 +39,7 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(12, LogLevel.Error, "Building the HNSW index failed; it will be retried when the next job completes")]
+    [LoggerMessage(12, LogLevel.Error, "Building the HNSW index failed; it is retried when the next job completes, when a worker starts, or by `pipeline index`")]
     public static partial void IndexFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(13, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
@@ -53,4 +53,13 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Error, "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
     public static partial void DeadLetterDeferred(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(40, LogLevel.Information, "HNSW index: {Outcome} in {Elapsed}")]
+    public static partial void IndexEnsured(ILogger logger, Pipeline.Common.Storage.IndexBuildOutcome outcome, TimeSpan elapsed);
+
+    [LoggerMessage(41, LogLevel.Information, "HNSW index build: {Progress}")]
+    public static partial void IndexProgress(ILogger logger, string progress);
+
+    [LoggerMessage(42, LogLevel.Warning, "HNSW index build cancelled by the shutdown; the next worker or `pipeline index` rebuilds it")]
+    public static partial void IndexCancelled(ILogger logger);
 }

@@ -78,3 +78,27 @@ app.kubernetes.io/component: worker
 - {{ $source.folder | quote }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The URI policy's file roots of one workload as env entries: uriPolicy.allowedFileRoots, else the mountPaths of the
+workload's extra volume mounts (where its images are), else no local files at all (http and https only).
+Call with (dict "root" $ "mounts" <the workload's extraVolumeMounts>).
+*/}}
+{{- define "pipeline.fileRootsEnv" -}}
+{{- $roots := .root.Values.uriPolicy.allowedFileRoots -}}
+{{- if not $roots -}}
+{{- $roots = list -}}
+{{- range .mounts }}{{ $roots = append $roots .mountPath }}{{ end -}}
+{{- end -}}
+{{- if $roots }}
+{{- range $i, $root := $roots }}
+- name: {{ printf "PIPELINE_UriPolicy__AllowedFileRoots__%d" $i }}
+  value: {{ $root | quote }}
+{{- end }}
+{{- else }}
+- name: PIPELINE_UriPolicy__AllowedSchemes__0
+  value: http
+- name: PIPELINE_UriPolicy__AllowedSchemes__1
+  value: https
+{{- end }}
+{{- end -}}

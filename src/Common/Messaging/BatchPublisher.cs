@@ -15,30 +15,29 @@ public sealed class BatchPublisher : IAsyncDisposable
     private readonly IChannel _channel;
     private readonly string _queue;
     private readonly RabbitMqOptions _options;
-    private readonly TimeProvider _time;
+    private readonly BrokerRetry _retry;
     private readonly Queue<(BatchMessage Message, Task Confirm)> _outstanding = new();
 
-    private BatchPublisher(IConnection connection, IChannel channel, string queue, RabbitMqOptions options, TimeProvider time)
+    private BatchPublisher(IConnection connection, IChannel channel, string queue, RabbitMqOptions options, BrokerRetry retry)
     {
         _connection = connection;
         _channel = channel;
         _queue = queue;
         _options = options;
-        _time = time;
+        _retry = retry;
     }
 
-    public static async Task<BatchPublisher> OpenAsync(
-        RabbitMqConnector connector, string modelId, CancellationToken cancellationToken, TimeProvider? time = null)
+    public static async Task<BatchPublisher> OpenAsync(RabbitMqConnector connector, string modelId, CancellationToken cancellationToken)
     {
         var connection = await connector.ConnectAsync("pipeline-scheduler", cancellationToken).ConfigureAwait(false);
         try
         {
+            var topology = new QueueTopology(connector.Options, modelId);
+            await topology.DeclareAsync(connection, logger: null, cancellationToken).ConfigureAwait(false);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
                 cancellationToken).ConfigureAwait(false);
-            var topology = new QueueTopology(connector.Options, modelId);
-            await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
-            return new BatchPublisher(connection, channel, topology.Main, connector.Options, time ?? TimeProvider.System);
+            return new BatchPublisher(connection, channel, topology.Main, connector.Options, connector.Retry);
         }
         catch
         {
@@ -82,28 +81,10 @@ public sealed class BatchPublisher : IAsyncDisposable
         {
             await confirm.ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsConnectionLoss(ex))
+        catch (Exception ex) when (BrokerRetry.IsConnectionLoss(ex))
         {
-            await ResendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Retries one message until the connection is back, within <see cref="RabbitMqOptions.OutageTolerance"/>.</summary>
-    private async Task ResendAsync(BatchMessage message, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + _options.OutageTolerance;
-        while (true)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await Send(message, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (IsConnectionLoss(ex) && _time.GetUtcNow() < deadline)
-            {
-                // Still recovering: try again.
-            }
+            // Sent again until the connection is back (the broker pipeline: jittered back-off, RabbitMq:OutageTolerance).
+            await _retry.RunAsync(token => Send(message, token), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -124,8 +105,4 @@ public sealed class BatchPublisher : IAsyncDisposable
             body: BatchMessageSerializer.Serialize(message),
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
-
-    // A nack (PublishException) means the broker lost the message, e.g. while its queue leader restarted.
-    private static bool IsConnectionLoss(Exception ex) =>
-        ex is AlreadyClosedException or OperationInterruptedException or PublishException or BrokerUnreachableException or IOException;
 }

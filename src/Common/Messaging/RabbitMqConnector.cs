@@ -10,14 +10,18 @@ using RabbitMQ.Client;
 /// URI turns TLS on; the broker's certificate must match its host name (<see cref="RabbitMqOptions.TlsServerName"/>)
 /// and chain to the system store or <see cref="RabbitMqOptions.TlsCaFile"/>.
 /// </summary>
-public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options)
+public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options, TimeProvider? time = null)
 {
     private readonly RabbitMqOptions _options = options.Value;
 
     public RabbitMqOptions Options => _options;
 
+    /// <summary>Waits out an unreachable broker (<see cref="BrokerRetry"/>): connecting, re-sending lost publishes.</summary>
+    public BrokerRetry Retry { get; } = new(options, time ?? TimeProvider.System);
+
+    /// <summary>Connects, waiting out an unreachable broker for at most <see cref="RabbitMqOptions.OutageTolerance"/>.</summary>
     public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken) =>
-        CreateFactory(clientName).CreateConnectionAsync(cancellationToken);
+        Retry.RunAsync(token => CreateFactory(clientName).CreateConnectionAsync(token), cancellationToken);
 
     /// <summary>The connection settings, without connecting.</summary>
     internal ConnectionFactory CreateFactory(string clientName)

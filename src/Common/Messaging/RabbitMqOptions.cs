@@ -31,8 +31,11 @@ public sealed class RabbitMqOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Deliveries of one message (crashes included) before the quorum queue dead-letters it.</summary>
-    [Range(1, 1000)]
+    /// <summary>
+    /// Deliveries of one message (crashes included) before the worker dead-letters it, counted by the quorum queue
+    /// (<see cref="DeliveryLimit"/>). Changeable at any time: it is no queue argument.
+    /// </summary>
+    [Range(1, QueueTopology.DeliveryLimitCeiling)]
     public int MaxDeliveries { get; set; } = 20;
 
     /// <summary>How long the scheduler keeps re-sending while the broker is unreachable before it gives up.</summary>

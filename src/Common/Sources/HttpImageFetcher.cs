@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Pipeline.Common.Sources;
 
@@ -12,7 +14,8 @@ namespace Pipeline.Common.Sources;
 /// <remarks>
 /// Http hosts are third parties, so every failure is a per-image failure, never an outage:
 /// 404/410 → NotFound; other 4xx and 3xx (too many redirects, https→http) → FetchFailed;
-/// 5xx, 408, 429 and dropped connections are retried with exponential back-off, then FetchFailed;
+/// 5xx, 408, 429 and dropped connections are retried (the <c>http-fetch</c> Polly pipeline: exponential back-off
+/// with jitter, or the server's Retry-After), then FetchFailed;
 /// no complete answer within <see cref="FetchOptions.HttpTimeout"/> → Timeout (not retried).
 /// The <see cref="UriPolicy"/> is applied to the URL, to every redirect (followed here, not by the handler)
 /// and, unless private networks are allowed, to every address the host resolves to → Refused.
@@ -23,7 +26,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
     private readonly FetchOptions _options;
     private readonly UriPolicy _policy;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retry;
 
     public HttpImageFetcher(IOptions<FetchOptions> options, UriPolicy policy, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
         : this(Validated(options), policy, null, timeProvider, logger)
@@ -40,7 +43,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
         _options = options;
         _policy = policy;
         _timeProvider = timeProvider;
-        _logger = logger;
+        _retry = CreateRetry(logger);
         _client = new HttpClient(handler ?? CreateHandler(options, policy), disposeHandler: true)
         {
             // Our own per-attempt timeout (TimeProvider-driven) replaces HttpClient's.
@@ -62,70 +65,105 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
             throw new ImageFailureException(FailureReason.InvalidUri, $"{image} is not an http(s) URL");
         }
 
-        var maxAttempts = _options.HttpRetries + 1;
-        for (var attempt = 1; ; attempt++)
+        var attempts = _options.HttpRetries + 1;
+        try
         {
-            using var timeout = new CancellationTokenSource(_options.HttpTimeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            string problem;
-            TimeSpan? retryAfter = null;
-            try
-            {
-                using var response = await SendFollowingRedirectsAsync(image, linked.Token).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    return await ReadAsync(image, response, linked.Token).ConfigureAwait(false);
-                }
-                if (status is 404 or 410)
-                {
-                    throw new ImageFailureException(FailureReason.NotFound, $"{image} answered HTTP {status}");
-                }
-                if (!IsRetryable(status))
-                {
-                    var why = status is >= 300 and < 400 ? " (no redirect to follow)" : "";
-                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status}{why}");
-                }
-                if (attempt >= maxAttempts)
-                {
-                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status} on all {attempt} attempts");
-                }
-                problem = $"HTTP {status}";
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
-            }
-            catch (HttpRequestException ex) when (ex.InnerException is ImageFailureException refusal)
-            {
-                // From the connect callback: the host resolved to an address the policy refuses.
-                throw new ImageFailureException(refusal.Reason, $"{image} refused by the URI policy: {refusal.Message}", ex);
-            }
-            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                && ex is OperationCanceledException or HttpRequestException or IOException)
-            {
-                throw new ImageFailureException(FailureReason.Timeout, $"{image} gave no complete answer within {_options.HttpTimeout}", ex);
-            }
-            catch (HttpRequestException ex) when (!IsTransient(ex.HttpRequestError))
-            {
-                // TLS, protocol and limit errors are properties of the host: another try would end the same.
-                throw new ImageFailureException(FailureReason.FetchFailed, $"{image} failed: {ex.HttpRequestError}", ex);
-            }
-            catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
-            {
-                // Refused or reset connections, failed DNS, a body cut short: worth another try.
-                if (attempt >= maxAttempts)
-                {
-                    throw new ImageFailureException(FailureReason.FetchFailed, $"{image} failed on all {attempt} attempts: {Describe(ex)}", ex);
-                }
-                problem = Describe(ex);
-            }
-
-            var delay = BackOff(attempt, retryAfter);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                var redacted = image.ToString();
-                SourcesLog.RetryingHttpFetch(_logger, redacted, delay, problem, attempt + 1, maxAttempts);
-            }
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return await _retry.ExecuteAsync(
+                static (state, token) => state.Self.AttemptAsync(state.Image, token), (Self: this, Image: image), cancellationToken).ConfigureAwait(false);
         }
+        catch (RetryableFetchException ex)
+        {
+            // The last attempt's problem, after all of them met one (classification below, in AttemptAsync).
+            throw new ImageFailureException(FailureReason.FetchFailed, ex.FinalMessage(image, attempts), ex.InnerException);
+        }
+    }
+
+    /// <summary>
+    /// One request (redirects followed). Success returns the image; a failure of the image throws
+    /// <see cref="ImageFailureException"/> (not retried); 5xx, 408, 429 and dropped connections throw
+    /// <see cref="RetryableFetchException"/>, which the <c>http-fetch</c> pipeline retries.
+    /// </summary>
+    private async ValueTask<FetchedImage> AttemptAsync(ImageUri image, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.HttpTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await SendFollowingRedirectsAsync(image, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return await ReadAsync(image, response, linked.Token).ConfigureAwait(false);
+            }
+            if (status is 404 or 410)
+            {
+                throw new ImageFailureException(FailureReason.NotFound, $"{image} answered HTTP {status}");
+            }
+            if (!IsRetryable(status))
+            {
+                var why = status is >= 300 and < 400 ? " (no redirect to follow)" : "";
+                throw new ImageFailureException(FailureReason.FetchFailed, $"{image} answered HTTP {status}{why}");
+            }
+            throw new RetryableFetchException(image, $"answered HTTP {status}", null, RetryAfter(response.Headers.RetryAfter), null);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is ImageFailureException refusal)
+        {
+            // From the connect callback: the host resolved to an address the policy refuses.
+            throw new ImageFailureException(refusal.Reason, $"{image} refused by the URI policy: {refusal.Message}", ex);
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            throw new ImageFailureException(FailureReason.Timeout, $"{image} gave no complete answer within {_options.HttpTimeout}", ex);
+        }
+        catch (HttpRequestException ex) when (!IsTransient(ex.HttpRequestError))
+        {
+            // TLS, protocol and limit errors are properties of the host: another try would end the same.
+            throw new ImageFailureException(FailureReason.FetchFailed, $"{image} failed: {ex.HttpRequestError}", ex);
+        }
+        catch (Exception ex) when ((ex is HttpRequestException or IOException) && !cancellationToken.IsCancellationRequested)
+        {
+            // Refused or reset connections, failed DNS, a body cut short: worth another try.
+            throw new RetryableFetchException(image, "failed", Describe(ex), null, ex);
+        }
+    }
+
+    /// <summary>
+    /// The <c>http-fetch</c> retry pipeline: <see cref="FetchOptions.HttpRetries"/> retries, exponential back-off with
+    /// jitter from <see cref="FetchOptions.HttpRetryDelay"/> capped at <see cref="FetchOptions.HttpMaxRetryDelay"/>; a
+    /// server's Retry-After, when given, is the wait instead (capped the same).
+    /// </summary>
+    private ResiliencePipeline CreateRetry(ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = "http-fetch", TimeProvider = _timeProvider };
+        if (_options.HttpRetries == 0)
+        {
+            return builder.Build();
+        }
+
+        return builder.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RetryableFetchException>(),
+            MaxRetryAttempts = _options.HttpRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.HttpRetryDelay,
+            MaxDelay = _options.HttpMaxRetryDelay,
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Outcome.Exception is RetryableFetchException { RetryAfter: { } after }
+                    ? (TimeSpan?)(after > _options.HttpMaxRetryDelay ? _options.HttpMaxRetryDelay : after < TimeSpan.Zero ? TimeSpan.Zero : after)
+                    : null),
+            OnRetry = args =>
+            {
+                if (logger.IsEnabled(LogLevel.Debug) && args.Outcome.Exception is RetryableFetchException problem)
+                {
+                    var redacted = problem.Image.ToString();
+                    SourcesLog.RetryingHttpFetch(logger, redacted, args.RetryDelay, problem.Problem, args.AttemptNumber + 2, _options.HttpRetries + 1);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
     }
 
     public void Dispose() => _client.Dispose();
@@ -190,13 +228,6 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
                 : ContentIds.ForSha256(data);
             return FetchedImage.Pooled(image.Value, contentId, buffer, length);
         }
-    }
-
-    private TimeSpan BackOff(int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = _options.HttpRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 16));
-        var delay = retryAfter > exponential ? retryAfter.Value : exponential;
-        return delay > _options.HttpMaxRetryDelay ? _options.HttpMaxRetryDelay : delay;
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch

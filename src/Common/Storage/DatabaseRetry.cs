@@ -2,44 +2,31 @@ namespace Pipeline.Common.Storage;
 
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.Common.Resilience;
 
 /// <summary>
-/// Waits out a lost database (restart, failover) with capped exponential back-off for at most
-/// <see cref="PostgresOptions.OutageTolerance"/>; after that the error surfaces and the program fails loudly.
+/// The <c>database</c> retry pipeline: waits out a lost database (restart, failover) with jittered exponential
+/// back-off (200 ms doubling to 10 s) for at most <see cref="PostgresOptions.OutageTolerance"/>; after that the
+/// error surfaces and the program fails loudly. Used for every database call a job depends on: worker start-up and
+/// commits, enqueue, <c>status</c>.
 /// </summary>
 public sealed class DatabaseRetry(IOptions<PostgresOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
+    public const string Name = "database";
 
-    public async Task<T> RunAsync<T>(
-        Func<CancellationToken, Task<T>> operation, Action<NpgsqlException, TimeSpan, int>? onRetry, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(operation);
-        var deadline = time.GetUtcNow() + options.Value.OutageTolerance;
-        var delay = FirstDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await operation(cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException ex) when (DatabaseErrors.IsTransient(ex) && time.GetUtcNow() + delay < deadline)
-            {
-                onRetry?.Invoke(ex, delay, attempt);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
-            }
-        }
-    }
+    private readonly OutageRetry _retry = new(
+        new OutageRetryOptions(
+            Name,
+            ex => ex is NpgsqlException npgsql && DatabaseErrors.IsTransient(npgsql),
+            TimeSpan.FromMilliseconds(200),
+            TimeSpan.FromSeconds(10),
+            options.Value.OutageTolerance),
+        time);
+
+    public Task<T> RunAsync<T>(
+        Func<CancellationToken, Task<T>> operation, Action<NpgsqlException, TimeSpan, int>? onRetry, CancellationToken cancellationToken) =>
+        _retry.RunAsync(operation, onRetry is null ? null : (ex, delay, attempt) => onRetry((NpgsqlException)ex, delay, attempt), cancellationToken);
 
     public Task RunAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
-        RunAsync<bool>(
-            async token =>
-            {
-                await operation(token).ConfigureAwait(false);
-                return true;
-            },
-            null,
-            cancellationToken);
+        _retry.RunAsync(operation, cancellationToken);
 }

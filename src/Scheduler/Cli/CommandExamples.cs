@@ -32,6 +32,11 @@ internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineA
             "pipeline dead-letters replay --model resnet50             # queue their images again",
             "pipeline dead-letters purge                               # drop the settled ones (failures stay recorded)",
         ],
+        ["index"] =
+        [
+            "pipeline index mobilenetv2                                # build the HNSW index (or finish a cancelled build)",
+            "PIPELINE_Index__MaintenanceWorkMem=4GB PIPELINE_Index__MaxParallelMaintenanceWorkers=7 pipeline index mobilenetv2 --rebuild",
+        ],
         ["search"] =
         [
             "pipeline search ./query.jpg                               # the 5 nearest stored images",

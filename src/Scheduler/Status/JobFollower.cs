@@ -5,7 +5,8 @@ using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 /// <summary>Prints a job's accounting, and with <c>--wait</c> / <c>--follow</c> follows it until it completes.</summary>
-public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> options, TimeProvider time)
+/// <remarks>Every read waits out a lost database (<see cref="DatabaseRetry"/>), like <c>enqueue</c> and the workers do.</remarks>
+public sealed class JobFollower(JobStore jobs, DatabaseRetry retry, IOptions<SchedulerOptions> options, TimeProvider time)
 {
     /// <param name="timeout">With <paramref name="wait"/>: give up after this long (null: wait for ever).</param>
     /// <returns>
@@ -20,7 +21,7 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
             : new PlainProgressDisplay(output, time, TimeSpan.Zero);
         while (true)
         {
-            var found = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var found = await retry.RunAsync(token => jobs.GetAsync(jobId, token), null, cancellationToken).ConfigureAwait(false);
             if (found is not { } job)
             {
                 await output.WriteLineAsync($"job {jobId} not found").ConfigureAwait(false);
@@ -59,7 +60,8 @@ public sealed class JobFollower(JobStore jobs, IOptions<SchedulerOptions> option
     {
         if (status.Failed > 0)
         {
-            foreach (var (uri, reason, message) in await jobs.GetFailuresAsync(status.Id, 20, cancellationToken).ConfigureAwait(false))
+            var failures = await retry.RunAsync(token => jobs.GetFailuresAsync(status.Id, 20, token), null, cancellationToken).ConfigureAwait(false);
+            foreach (var (uri, reason, message) in failures)
             {
                 await output.WriteLineAsync($"  failed {reason}: {ImageUri.Redact(uri)}: {message}").ConfigureAwait(false);
             }

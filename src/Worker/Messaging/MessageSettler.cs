@@ -37,7 +37,21 @@ internal sealed class MessageSettler(IChannel consumeChannel, IChannel publishCh
     public async ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
     {
         var attempt = message.Attempt + 1;
-        var target = attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead;
+        await SendAsync(message, attempt < topology.MaxAttempts ? topology.Retry(attempt) : topology.Dead, attempt, error, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Straight to the dead-letter queue, e.g. past <see cref="QueueTopology.MaxDeliveries"/>.</summary>
+    public async ValueTask DeadLetterAsync(InFlightMessage message, string error, CancellationToken cancellationToken)
+    {
+        if (message.Abandon())
+        {
+            await SendAsync(message, topology.Dead, message.Attempt, error, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAsync(InFlightMessage message, string target, int attempt, string error, CancellationToken cancellationToken)
+    {
         metrics.MessageSettled();
         metrics.MessageDeferred(deadLettered: target == topology.Dead);
         var properties = new BasicProperties

@@ -33,6 +33,7 @@ internal sealed class QueueConsumer(
     IOptions<ModelOptions> modelOptions,
     IOptions<WorkerOptions> workerOptions,
     IOptions<InferenceOptions> inferenceOptions,
+    IOptions<IndexOptions> indexOptions,
     DatabaseRetry databaseRetry,
     TimeProvider time,
     WorkerMetrics metrics,
@@ -63,13 +64,14 @@ internal sealed class QueueConsumer(
 
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
-        await SchemaMigrator.EnsureAsync(dataSource, stoppingToken).ConfigureAwait(false);
+        // Start-up waits out a database or broker that is not there yet (the same retry pipelines as the commits).
+        await databaseRetry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), stoppingToken).ConfigureAwait(false);
         using var backbone = Backbone.Load(spec, ExecutionProviders.BackboneOptions(inferenceOptions.Value, _options.InferenceBatchSize, logger));
         Log.HeadRemoved(logger, backbone.Cut.Describe());
         backbone.WarmUp(_options.InferenceBatchSize);
         preprocessor.WarmUp(backbone.Preprocess);
         var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);
-        await ModelRegistry.EnsureAsync(dataSource, identity, stoppingToken).ConfigureAwait(false);
+        await databaseRetry.RunAsync(token => ModelRegistry.EnsureAsync(dataSource, identity, token), stoppingToken).ConfigureAwait(false);
 
         var connection = await connector.ConnectAsync($"pipeline-worker-{Environment.MachineName}", stoppingToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -79,7 +81,7 @@ internal sealed class QueueConsumer(
             {
                 var topology = new QueueTopology(connector.Options, spec.Id);
                 var queue = topology.Main;
-                await topology.DeclareAsync(channel, stoppingToken).ConfigureAwait(false);
+                await topology.DeclareAsync(connection, logger, stoppingToken).ConfigureAwait(false);
                 var writer = new EmbeddingWriter(dataSource, identity);
                 // Dead-lettered batches are settled here, so every job's accounting closes (DeadLetterSettler).
                 var deadLetterChannel = await new DeadLetterSettler(writer, databaseRetry, logger)
@@ -93,10 +95,14 @@ internal sealed class QueueConsumer(
 
                 ReserveThreads(_options.EffectiveDecodeConcurrency + 1);
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
-                var sink = new DatabaseBatchSink(writer, dataSource, settler, databaseRetry, metrics, logger);
+                using var indexStop = new CancellationTokenSource();
+                var indexes = new IndexBuilder(dataSource, spec.Id, indexOptions.Value, logger);
+                var sink = new DatabaseBatchSink(writer, settler, indexes, indexStop.Token, databaseRetry, metrics, logger);
                 using var pipeline = new StagePipeline(
                     fetcher, preprocessor, new BackboneEmbedder(backbone), sink, _options, metrics, time, logger);
 
+                // A build cancelled by a shutdown, or never run: finished in the background while this worker consumes.
+                await indexes.RequestIfDueAsync(indexStop.Token).ConfigureAwait(false);
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, pipeline, settler, spec.Id);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
@@ -113,7 +119,10 @@ internal sealed class QueueConsumer(
                 }
 
                 await DrainAsync(channel, consumerTag, pipeline).ConfigureAwait(false);
-                await sink.WhenIndexesBuiltAsync().ConfigureAwait(false);
+                // A SIGTERM does not wait out a long index build: cancelled, it leaves an INVALID index that the next
+                // worker or `pipeline index` rebuilds (IndexBuilder).
+                await indexStop.CancelAsync().ConfigureAwait(false);
+                await indexes.WhenIdleAsync().ConfigureAwait(false);
                 await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
                 Log.Stopped(logger);
             }
@@ -182,8 +191,17 @@ internal sealed class QueueConsumer(
             using var scope = LogScopes.Message(logger, message);
             metrics.MessageAccepted();
             var body = delivery.Body.ToArray();
-            await AcceptAsync(new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery)), pipeline, settler, modelId)
-                .ConfigureAwait(false);
+            var received = new InFlightMessage(message, delivery.DeliveryTag, Empty, body, AttemptOf(delivery));
+            if (DeliveryLimit.IsExceeded(delivery.BasicProperties.Headers, connector.Options.MaxDeliveries))
+            {
+                // Delivered MaxDeliveries times already (each one ended by a crash or a lost connection): not again.
+                await settler.DeadLetterAsync(
+                    received, $"delivered {DeliveryLimit.PreviousDeliveries(delivery.BasicProperties.Headers)} times (RabbitMq:MaxDeliveries)", CancellationToken.None)
+                    .ConfigureAwait(false);
+                return;
+            }
+
+            await AcceptAsync(received, pipeline, settler, modelId).ConfigureAwait(false);
         }
         finally
         {

@@ -10,13 +10,18 @@ using Pipeline.Worker.Observability;
 /// <summary>
 /// The production <see cref="IBatchSink"/>: one transaction per group of messages (a lost database is waited out
 /// up to its tolerance, a row refused as data is split off, <see cref="EmbeddingWriter.CommitIsolatingAsync"/>), acks
-/// only afterwards, and builds the HNSW index when a commit completes a job.
+/// only afterwards, and asks for the HNSW index build (<see cref="IndexBuilder"/>) when a commit completes a job.
 /// </summary>
 internal sealed class DatabaseBatchSink(
-    EmbeddingWriter writer, PipelineDataSource dataSource, MessageSettler settler, DatabaseRetry retry, WorkerMetrics metrics, ILogger logger)
+    EmbeddingWriter writer,
+    MessageSettler settler,
+    IndexBuilder indexes,
+    CancellationToken indexStop,
+    DatabaseRetry retry,
+    WorkerMetrics metrics,
+    ILogger logger)
     : IBatchSink
 {
-    private readonly List<Task> _indexBuilds = [];
 
     public async Task CommitAsync(IReadOnlyList<InFlightMessage> messages, CancellationToken cancellationToken)
     {
@@ -35,29 +40,14 @@ internal sealed class DatabaseBatchSink(
         Log.Committed(logger, messages.Count, outcomes.Sum(o => o.Embedded.Count));
         foreach (var job in completedJobs)
         {
-            _indexBuilds.Add(BuildIndexAsync(job, cancellationToken));
+            Log.JobCompleted(logger, job);
+            indexes.Request(indexStop);
         }
     }
 
     public ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken) =>
         settler.RetryLaterAsync(message, error, cancellationToken);
 
-    /// <summary>Waits for the index builds started by completed jobs (at drain).</summary>
-    public Task WhenIndexesBuiltAsync() => Task.WhenAll(_indexBuilds);
-
     private void OnRefused(BatchOutcome batch, FailedImage image) =>
         Log.ImageFailed(logger, image.Reason, batch.JobId, ImageUri.Redact(StoredText.Clean(image.Uri)), image.Message);
-
-    private async Task BuildIndexAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await EmbeddingIndex.EnsureAsync(dataSource, writer.ModelId, cancellationToken).ConfigureAwait(false);
-            Log.JobCompleted(logger, jobId);
-        }
-        catch (NpgsqlException ex)
-        {
-            Log.IndexFailed(logger, ex);
-        }
-    }
 }

@@ -177,6 +177,48 @@ public sealed class HelmChartTests
         Assert.DoesNotContain("PIPELINE_Metrics__Port", ProgramSettings.Scheduler);
     }
 
+    [Fact]
+    public void Workloads_FileRoots_DefaultToTheirImageMountsElseNoLocalFiles()
+    {
+        var helpers = HelmChart.Templates["_helpers.tpl"];
+
+        Assert.Empty(Assert.IsType<YamlSequenceNode>(HelmChart.Find(HelmChart.Values, "uriPolicy.allowedFileRoots")));
+        Assert.Contains("{{ $roots = append $roots .mountPath }}", helpers, StringComparison.Ordinal);
+        Assert.Contains("PIPELINE_UriPolicy__AllowedFileRoots__%d", helpers, StringComparison.Ordinal);
+        // No image mounts: only http and https, so a file:// URI in a manifest reads nothing.
+        Assert.Matches(@"else \}\}\s+- name: PIPELINE_UriPolicy__AllowedSchemes__0\s+value: http\s+- name: PIPELINE_UriPolicy__AllowedSchemes__1\s+value: https\s", helpers);
+        Assert.Contains("PIPELINE_UriPolicy__AllowedFileRoots__0", ProgramSettings.Worker);
+        Assert.Contains("PIPELINE_UriPolicy__AllowedSchemes__0", ProgramSettings.Scheduler);
+        Assert.Contains(
+            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.worker.extraVolumeMounts)", HelmChart.Templates["worker-deployment.yaml"], StringComparison.Ordinal);
+        Assert.Contains(
+            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.scheduler.extraVolumeMounts)", HelmChart.Templates["scheduler-cronjob.yaml"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WorkerDeployment_ModelAndTensorRtCaches_LiveOnTheCacheVolume()
+    {
+        var worker = HelmChart.Templates["worker-deployment.yaml"];
+
+        Assert.Matches(@"- name: model-cache\s+mountPath: /var/cache/pipeline\s", worker);
+        Assert.Matches(@"- name: model-cache\s+\{\{- toYaml \.Values\.worker\.modelCache\.volume", worker);
+        Assert.Matches(@"- name: PIPELINE_Model__CacheDirectory\s+value: /var/cache/pipeline/models\s", worker);
+        Assert.Contains("- name: PIPELINE_Inference__TensorRtCacheDirectory", worker, StringComparison.Ordinal);
+        Assert.StartsWith("/var/cache/pipeline/", HelmChart.Scalar("gpu.tensorRtCacheDirectory"), StringComparison.Ordinal);
+        Assert.Equal("2Gi", HelmChart.Scalar("worker.modelCache.volume.emptyDir.sizeLimit"));
+    }
+
+    [Fact]
+    public void WorkerDeployment_ModelTlsCa_MountedFromItsSecretAndSet()
+    {
+        var worker = HelmChart.Templates["worker-deployment.yaml"];
+
+        Assert.Contains("value: {{ printf \"/etc/pipeline/model-ca/%s\" .Values.model.tlsCa.key | quote }}", worker, StringComparison.Ordinal);
+        Assert.Matches(@"- name: model-ca\s+mountPath: /etc/pipeline/model-ca\s+readOnly: true", worker);
+        Assert.Matches(@"- name: model-ca\s+secret:\s+secretName: \{\{ \. \}\}", worker);
+        Assert.Equal(string.Empty, HelmChart.Scalar("model.tlsCa.secret"));
+    }
+
     private static IEnumerable<string> Ancestors(string path)
     {
         for (var end = path.Length; end > 0; end = path.LastIndexOf('.', end - 1))

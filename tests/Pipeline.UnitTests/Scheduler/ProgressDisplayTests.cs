@@ -1,5 +1,6 @@
 namespace Pipeline.UnitTests.Scheduler;
 
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Scheduler.Status;
 
 /// <summary>What <c>--follow</c> writes: one redrawn line on a terminal, plain lines in a log.</summary>
@@ -49,7 +50,7 @@ public sealed class ProgressDisplayTests
     public async Task PlainUpdate_ChangesWithinTheInterval_WritesOneLinePerInterval()
     {
         using var output = new StringWriter();
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
         var display = new PlainProgressDisplay(output, time, TimeSpan.FromSeconds(10));
 
         await display.UpdateAsync(JobProgressTests.Running(embedded: 10), CancellationToken.None);
@@ -71,7 +72,7 @@ public sealed class ProgressDisplayTests
     public async Task PlainUpdate_NothingChanged_WritesNothingMore()
     {
         using var output = new StringWriter();
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
         var display = new PlainProgressDisplay(output, time, TimeSpan.Zero);
 
         await display.UpdateAsync(JobProgressTests.Running(), CancellationToken.None);

@@ -1,0 +1,42 @@
+namespace Pipeline.IntegrationTests.LiveOperations;
+
+using Pipeline.Common.Storage;
+using Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary><c>status --wait</c> rides out a database restart (the <c>database</c> retry pipeline), like enqueue and the workers.</summary>
+public sealed class StatusWaitOutageTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task StatusWait_DatabaseRestartsWhileFollowing_WaitsItOutAndExitsZero()
+    {
+        var modelId = ServiceEndpoints.NewModelId("blip");
+        var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
+        environment["PIPELINE_Scheduler__PollInterval"] = "00:00:00.100";
+        using var scheduler = await SchedulerHarness.StartAsync(environment);
+        var dataSource = scheduler.Get<PipelineDataSource>();
+        await SchemaMigrator.EnsureAsync(dataSource, CancellationToken.None);
+        var model = new ModelIdentity(modelId, new string('a', 64), "torch;short256;crop224;nchw", "avg", 4);
+        await ModelRegistry.EnsureAsync(dataSource, model, CancellationToken.None);
+        var jobs = scheduler.Get<JobStore>();
+        var jobId = Guid.CreateVersion7();
+        await jobs.CreateAsync(jobId, modelId, "test", force: false, CancellationToken.None);
+        await jobs.MarkEnqueuedAsync(jobId, total: 1, skippedAtEnqueue: 0, batches: 1, CancellationToken.None);
+
+        using var follow = CliProcess.Start(environment, "status", jobId.ToString(), "--wait");
+        await follow.WaitForOutputAsync("[running]", Timeout);
+        var (restarted, restartOutput) = await CommandRunner.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "services.sh"), Timeout, "restart", "postgres");
+        Assert.True(restarted == 0, restartOutput);
+        var writer = new EmbeddingWriter(dataSource, model);
+        // The test's own pooled connections died with the restart too.
+        await scheduler.Get<DatabaseRetry>().RunAsync(
+            token => writer.CommitAsync([new BatchOutcome(jobId, 0, [new EmbeddedImage("file:///blip/a.jpg", "stat:1:1", [1f, 0f, 0f, 0f])], 0, [])], token),
+            null,
+            CancellationToken.None);
+        var code = await follow.WaitForExitAsync(Timeout);
+
+        Assert.True(code == 0, follow.Output);
+        Assert.Contains("[completed]", follow.StandardOutput, StringComparison.Ordinal);
+    }
+}
