@@ -45,6 +45,7 @@ public sealed class Backbone : IDisposable
             pooledByModel: cut.AlreadyPooled && cut.Normalization is null, layerNormalized: cut.Normalization is not null);
         Cut = cut;
         Width = loaded.Width;
+        ExecutionProvider = loaded.Provider;
     }
 
     public string ModelId { get; }
@@ -68,6 +69,9 @@ public sealed class Backbone : IDisposable
 
     /// <summary>Floats per embedding: the feature map's channel count.</summary>
     public int Width { get; }
+
+    /// <summary>Where inference runs: <c>CPU</c>, the configured GPU provider, or <c>CPU (fallback from …)</c>.</summary>
+    public string ExecutionProvider { get; }
 
     /// <summary>What head removal cut, for logs.</summary>
     public HeadCut Cut { get; }
