@@ -45,8 +45,14 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
     public static partial void MessageDeferred(ILogger logger, Guid jobId, int batchNo, string queue, int attempt);
 
-    [LoggerMessage(14, LogLevel.Warning, "{Provider} execution provider unavailable ({Reason}); running on the CPU (Inference:CpuFallback)")]
-    public static partial void GpuUnavailable(ILogger logger, string provider, string reason);
+    [LoggerMessage(14, LogLevel.Warning, "{Reason}; running on the CPU (Inference:CpuFallback)")]
+    public static partial void GpuUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(17, LogLevel.Critical, "{Reason}")]
+    public static partial void GpuUnavailableFatal(ILogger logger, string reason);
+
+    [LoggerMessage(18, LogLevel.Information, "Inference runs on {Provider}")]
+    public static partial void InferenceProvider(ILogger logger, string provider);
 
     [LoggerMessage(15, LogLevel.Warning, "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
     public static partial void DeadLetterSettled(ILogger logger, Guid jobId, int batchNo, int images, string reason);

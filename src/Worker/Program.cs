@@ -1,6 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Pipeline.Worker;
+using Pipeline.Worker.Inference;
 
-var builder = Host.CreateApplicationBuilder(args);
+var checkGpu = args.Contains(GpuCheck.Flag);
+var builder = Host.CreateApplicationBuilder([.. args.Where(a => a != GpuCheck.Flag)]);
 builder.AddWorker();
-await builder.Build().RunAsync().ConfigureAwait(false);
+using var host = builder.Build();
+if (checkGpu)
+{
+    return await GpuCheck.RunAsync(host.Services, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
+}
+
+await host.RunAsync().ConfigureAwait(false);
+return Environment.ExitCode;

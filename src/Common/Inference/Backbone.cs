@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -23,7 +22,6 @@ public sealed class Backbone : IDisposable
     private readonly int _mapLength;
     private readonly OrtIoBinding? _binding;
     private readonly Lock _gate = new();
-    private float[] _inputCopy = [];
     private float[] _maps = [];
 
     private Backbone(ModelSpec spec, string weightsSha256, HeadCut cut, LoadedSession loaded, bool useIoBinding)
@@ -45,6 +43,7 @@ public sealed class Backbone : IDisposable
             pooledByModel: cut.AlreadyPooled && cut.Normalization is null, layerNormalized: cut.Normalization is not null);
         Cut = cut;
         Width = loaded.Width;
+        ExecutionProvider = loaded.Provider;
     }
 
     public string ModelId { get; }
@@ -68,6 +67,9 @@ public sealed class Backbone : IDisposable
 
     /// <summary>Floats per embedding: the feature map's channel count.</summary>
     public int Width { get; }
+
+    /// <summary>Where inference runs: <c>CPU</c>, the configured GPU provider, or <c>CPU (fallback from …)</c>.</summary>
+    public string ExecutionProvider { get; }
 
     /// <summary>What head removal cut, for logs.</summary>
     public HeadCut Cut { get; }
@@ -102,11 +104,11 @@ public sealed class Backbone : IDisposable
     }
 
     /// <summary>
-    /// Embeds one batch without copying it: <paramref name="inputs"/> holds <paramref name="count"/> ×
+    /// Embeds one batch without copying it (the worker's only path: ONNX Runtime reads the caller's memory, best
+    /// pinned, and writes pooled vectors into a reused buffer): <paramref name="inputs"/> holds <paramref name="count"/> ×
     /// <see cref="PreprocessSpec.TensorLength"/> floats in the model's layout; <paramref name="embeddings"/>
     /// receives <paramref name="count"/> × <see cref="Width"/> unit-length vectors.
     /// </summary>
-    [OverloadResolutionPriority(1)]
     public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings)
     {
         CheckLengths(inputs.Span, count, embeddings);
@@ -119,27 +121,6 @@ public sealed class Backbone : IDisposable
         {
             // ONNX Runtime only reads input tensors.
             Run(MemoryMarshal.AsMemory(inputs), count, embeddings);
-        }
-    }
-
-    /// <summary>As the memory overload, but copies the batch into a reused buffer first (a span cannot be pinned safely).</summary>
-    public void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
-    {
-        CheckLengths(inputs, count, embeddings);
-        if (count == 0)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_inputCopy.Length < inputs.Length)
-            {
-                _inputCopy = GC.AllocateUninitializedArray<float>(inputs.Length);
-            }
-
-            inputs.CopyTo(_inputCopy);
-            Run(_inputCopy.AsMemory(0, inputs.Length), count, embeddings);
         }
     }
 

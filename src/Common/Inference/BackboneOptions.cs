@@ -21,4 +21,15 @@ public sealed record BackboneOptions
 
     /// <summary>Last say over the session options, e.g. to append the CUDA or TensorRT execution provider in GPU builds.</summary>
     public Action<SessionOptions, ModelInput>? ConfigureSession { get; init; }
+
+    /// <summary>What <see cref="ConfigureSession"/> runs on, for logs and <c>--check-gpu</c> (e.g. <c>CUDA (device 0)</c>).</summary>
+    public string? ProviderName { get; init; }
+
+    /// <summary>
+    /// Called when what <see cref="ConfigureSession"/> set up cannot load or run (appending a provider, opening the
+    /// session or its first run throws <see cref="OnnxRuntimeException"/>, <see cref="DllNotFoundException"/> or
+    /// <see cref="EntryPointNotFoundException"/>): throw to fail, return to open a clean CPU session instead — fresh
+    /// session options, none of the providers that did append. Null: the failure propagates.
+    /// </summary>
+    public Action<Exception>? OnProviderFailure { get; init; }
 }

@@ -7,10 +7,33 @@ namespace Pipeline.Common.Inference;
 /// <summary>An ONNX Runtime session on a cut graph, its input checked against the spec and its output shape learnt.</summary>
 /// <param name="Preprocess">The spec's preprocessing, with the layout the model's input shape shows when the spec lets it decide.</param>
 /// <param name="MapShape">One image's output shape (batch axis left out).</param>
+/// <param name="Provider">Where the session runs: <c>CPU</c>, the configured <see cref="BackboneOptions.ProviderName"/>, or the CPU after a fallback.</param>
 internal sealed record LoadedSession(
-    InferenceSession Session, RunOptions RunOptions, string InputName, PreprocessSpec Preprocess, long[] MapShape, int Width)
+    InferenceSession Session, RunOptions RunOptions, string InputName, PreprocessSpec Preprocess, long[] MapShape, int Width, string Provider)
 {
+    public const string Cpu = "CPU";
+
     public static LoadedSession Open(byte[] model, ModelInput input, ModelSpec spec, HeadCut cut, BackboneOptions options)
+    {
+        if (options.ConfigureSession is not { } configure)
+        {
+            return OpenWith(model, spec, cut, options, null, Cpu);
+        }
+
+        try
+        {
+            return OpenWith(model, spec, cut, options, session => configure(session, input), options.ProviderName ?? "configured providers");
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException && options.OnProviderFailure is { } onFailure)
+        {
+            // Throws when the caller wants no fallback. Otherwise a clean CPU session: new options, so no provider that
+            // did append before the failing one (TensorRT before CUDA) is left half-configured.
+            onFailure(ex);
+            return OpenWith(model, spec, cut, options, null, $"{Cpu} (fallback from {options.ProviderName ?? "configured providers"})");
+        }
+    }
+
+    private static LoadedSession OpenWith(byte[] model, ModelSpec spec, HeadCut cut, BackboneOptions options, Action<SessionOptions>? configure, string provider)
     {
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads > 0)
@@ -27,7 +50,7 @@ internal sealed record LoadedSession(
             sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
         }
 
-        options.ConfigureSession?.Invoke(sessionOptions, input);
+        configure?.Invoke(sessionOptions);
         var session = new InferenceSession(model, sessionOptions);
         var runOptions = new RunOptions();
         try
@@ -35,7 +58,7 @@ internal sealed record LoadedSession(
             var (inputName, preprocess) = CheckInput(session, spec);
             var mapShape = WarmUp(session, runOptions, inputName, cut.FeatureOutput, preprocess);
             var width = ResolveWidth(mapShape, cut);
-            return new LoadedSession(session, runOptions, inputName, preprocess, mapShape, width);
+            return new LoadedSession(session, runOptions, inputName, preprocess, mapShape, width, provider);
         }
         catch
         {

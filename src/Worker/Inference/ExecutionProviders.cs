@@ -7,17 +7,33 @@ using Pipeline.Common.Inference;
 
 /// <summary>
 /// Turns <see cref="InferenceOptions"/> into ONNX Runtime provider settings. The plan is plain data (unit-tested on
-/// any build); appending it needs the GPU build of ONNX Runtime, which a CPU build refuses at start-up unless
-/// <see cref="InferenceOptions.CpuFallback"/> says to carry on on the CPU.
+/// any build); appending it needs the GPU build of ONNX Runtime and the CUDA libraries, without which the worker
+/// fails at start-up (<see cref="GpuUnavailableException"/>) unless <see cref="InferenceOptions.CpuFallback"/> says to
+/// carry on with a clean CPU session.
 /// </summary>
 internal static class ExecutionProviders
 {
-    public static BackboneOptions BackboneOptions(InferenceOptions options, int batchSize, ILogger logger) => new()
+    public static BackboneOptions BackboneOptions(InferenceOptions options, int batchSize, ILogger logger) => BackboneOptions(
+        options, batchSize, logger, AppContext.BaseDirectory);
+
+    /// <param name="nativeFolder">Where the provider libraries sit (the published folder), for naming what is missing.</param>
+    public static BackboneOptions BackboneOptions(InferenceOptions options, int batchSize, ILogger logger, string nativeFolder) => new()
     {
         IntraOpThreads = options.IntraOpThreads,
         AllowSpinning = options.AllowSpinning,
         UseIoBinding = options.EffectiveIoBinding,
-        ConfigureSession = options.IsGpu ? (session, input) => Append(session, Plan(options, input, batchSize), options, logger) : null,
+        ConfigureSession = options.IsGpu ? (session, input) => Append(session, Plan(options, input, batchSize)) : null,
+        ProviderName = Describe(options),
+        OnProviderFailure = options.IsGpu ? ex => FallBackOrThrow(ex, options, logger, nativeFolder) : null,
+    };
+
+    /// <summary>For logs and <c>--check-gpu</c>: <c>CUDA (device 0)</c>, <c>TensorRT (device 0, fp16), then CUDA</c>.</summary>
+    public static string Describe(InferenceOptions options) => options.ExecutionProvider switch
+    {
+        ExecutionProvider.Cpu => "CPU",
+        ExecutionProvider.Cuda => $"CUDA (device {options.DeviceId})",
+        ExecutionProvider.TensorRt => $"TensorRT (device {options.DeviceId}{(options.Fp16 ? ", fp16" : "")}), then CUDA",
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.ExecutionProvider, "unknown execution provider"),
     };
 
     /// <summary>Providers in priority order; ONNX Runtime places each node on the first that takes it, the CPU last.</summary>
@@ -61,28 +77,26 @@ internal static class ExecutionProviders
         return [tensorRt, cuda];
     }
 
-    private static void Append(SessionOptions session, IReadOnlyList<ProviderSettings> plan, InferenceOptions options, ILogger logger)
+    // Appends every provider or throws; the session options are then thrown away whole (see LoadedSession.Open).
+    private static void Append(SessionOptions session, IReadOnlyList<ProviderSettings> plan)
     {
-        try
+        foreach (var provider in plan)
         {
-            foreach (var provider in plan)
-            {
-                AppendOne(session, provider);
-            }
+            AppendOne(session, provider);
         }
-        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException)
-        {
-            // The CPU build of ONNX Runtime has no GPU entry points; a GPU build without a usable driver fails here too.
-            if (!options.CpuFallback)
-            {
-                throw new InvalidOperationException(
-                    $"PIPELINE_Inference__ExecutionProvider={options.ExecutionProvider} could not be loaded ({ex.Message}): it needs the GPU build " +
-                    "of ONNX Runtime (-p:UseGpu=true: the gpu image) and a visible NVIDIA GPU; set PIPELINE_Inference__CpuFallback=true to run on the CPU instead",
-                    ex);
-            }
+    }
 
-            Log.GpuUnavailable(logger, options.ExecutionProvider.ToString(), ex.Message);
+    // The CPU build of ONNX Runtime has no GPU providers; a GPU build fails here without the CUDA libraries or a GPU.
+    private static void FallBackOrThrow(Exception ex, InferenceOptions options, ILogger logger, string nativeFolder)
+    {
+        var reason = GpuLibraries.Explain(nativeFolder, options.ExecutionProvider, ex.Message);
+        if (!options.CpuFallback)
+        {
+            throw new GpuUnavailableException(
+                $"{reason}; set PIPELINE_Inference__CpuFallback=true to run on the CPU instead", ex);
         }
+
+        Log.GpuUnavailable(logger, reason);
     }
 
     private static void AppendOne(SessionOptions session, ProviderSettings provider)

@@ -14,10 +14,8 @@ internal sealed class InferenceStage(
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var tensorLength = backbone.Preprocess.TensorLength;
         var batchSize = options.InferenceBatchSize;
-        var inputs = new float[batchSize * tensorLength];
-        var outputs = new float[batchSize * backbone.Width];
+        var staged = new InferenceBatch(backbone, batchSize);
         var batch = new List<DecodedWork>(batchSize);
         var reader = channels.Infer.Reader;
         try
@@ -30,18 +28,19 @@ internal sealed class InferenceStage(
                     continue;
                 }
 
-                for (var i = 0; i < batch.Count; i++)
+                staged.Clear();
+                foreach (var work in batch)
                 {
-                    batch[i].Tensor.AsSpan(0, tensorLength).CopyTo(inputs.AsSpan(i * tensorLength, tensorLength));
-                    tensors.Return(batch[i].Tensor);
+                    staged.Add(work.Tensor);
+                    tensors.Return(work.Tensor);
                 }
 
                 metrics.BatchFilled(batch.Count, batchSize);
-                metrics.Time(WorkerStage.Inference, () => backbone.Embed(inputs.AsSpan(0, batch.Count * tensorLength), batch.Count, outputs.AsSpan(0, batch.Count * backbone.Width)));
+                metrics.Time(WorkerStage.Inference, staged.Run);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var work = batch[i];
-                    var vector = outputs.AsSpan(i * backbone.Width, backbone.Width).ToArray();
+                    var vector = staged.Embedding(i).ToArray();
                     var outcome = new ItemOutcome(new EmbeddedImage(work.Item.Image.Uri, work.ContentId, vector), null);
                     await Outcomes.CompleteAsync(channels, work.Item, outcome, cancellationToken).ConfigureAwait(false);
                 }

@@ -38,6 +38,7 @@ internal sealed class QueueConsumer(
     TimeProvider time,
     WorkerMetrics metrics,
     WorkerReadiness readiness,
+    IHostApplicationLifetime lifetime,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
     private readonly WorkerOptions _options = workerOptions.Value;
@@ -50,10 +51,17 @@ internal sealed class QueueConsumer(
         {
             await RunAsync(stoppingToken).ConfigureAwait(false);
         }
+        catch (GpuUnavailableException ex)
+        {
+            // Not an outage: a restart will not bring the CUDA libraries. One line, its own exit code, no stack trace.
+            Log.GpuUnavailableFatal(logger, ex.Message);
+            Environment.ExitCode = WorkerExitCodes.GpuUnavailable;
+            lifetime.StopApplication();
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // An outage past its tolerance: exit non-zero so the orchestrator restarts us; unacked messages are requeued.
-            Environment.ExitCode = 1;
+            Environment.ExitCode = WorkerExitCodes.Failure;
             throw;
         }
     }
@@ -64,10 +72,12 @@ internal sealed class QueueConsumer(
 
         // Decoding is already parallel across images; OpenCV's own resize threads would only oversubscribe the cores.
         OpenCvSharp.Cv2.SetNumThreads(1);
-        // Start-up waits out a database or broker that is not there yet (the same retry pipelines as the commits).
-        await databaseRetry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), stoppingToken).ConfigureAwait(false);
+        // The model and its execution provider first: a GPU pod without CUDA fails before it touches the database.
         using var backbone = Backbone.Load(spec, ExecutionProviders.BackboneOptions(inferenceOptions.Value, _options.InferenceBatchSize, logger));
         Log.HeadRemoved(logger, backbone.Cut.Describe());
+        Log.InferenceProvider(logger, backbone.ExecutionProvider);
+        // Start-up waits out a database or broker that is not there yet (the same retry pipelines as the commits).
+        await databaseRetry.RunAsync(token => SchemaMigrator.EnsureAsync(dataSource, token), stoppingToken).ConfigureAwait(false);
         backbone.WarmUp(_options.InferenceBatchSize);
         preprocessor.WarmUp(backbone.Preprocess);
         var identity = ModelIdentity.Of(backbone, modelOptions.Value.StoragePrecision);

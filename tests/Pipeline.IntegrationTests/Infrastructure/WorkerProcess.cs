@@ -34,10 +34,10 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
     public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment) =>
         Start(environment, Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll"));
 
-    /// <summary>A worker from another build, e.g. the published folder the container images hold.</summary>
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment, string workerDll)
+    /// <summary>A worker from another build, e.g. the published folder the container images hold, with command-line arguments.</summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment, string workerDll, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet", workerDll)
+        var info = new ProcessStartInfo("dotnet", [workerDll, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,6 +70,14 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
             await Task.Delay(100, cts.Token);
         }
+    }
+
+    /// <summary>Waits for the worker to exit by itself (a start-up failure, <c>--check-gpu</c>) and returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Sends SIGTERM and returns the exit code.</summary>

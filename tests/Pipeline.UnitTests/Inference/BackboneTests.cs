@@ -37,7 +37,7 @@ public sealed class BackboneTests
         var images = OrtRunner.RandomInput(seed: 11, Batch * ImageLength);
         var embeddings = new float[Batch * Channels];
 
-        backbone.Embed(images.AsSpan(), Batch, embeddings);
+        backbone.Embed(images.AsMemory(), Batch, embeddings);
 
         var expected = new float[Batch * Channels];
         GlobalPooling.Pool(PoolingMode.Avg, ConvReluNhwc(images, Batch), Batch, Channels, TensorLayout.Nhwc, expected);

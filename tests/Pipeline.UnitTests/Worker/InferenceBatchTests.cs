@@ -1,0 +1,42 @@
+namespace Pipeline.UnitTests.Worker;
+
+using Pipeline.UnitTests.Inference;
+using Pipeline.Worker.Inference;
+
+public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClassFixture<BundledBackboneFixture>
+{
+    [Fact]
+    public void Run_StagedTensors_GivesTheVectorsOfOneDirectBatch()
+    {
+        var images = Enumerable.Range(0, 3).Select(seed => OrtRunner.RandomInput(seed, BundledModel.ImageLength)).ToArray();
+        var expected = new float[3 * BundledModel.Width];
+        fixture.Backbone.Embed(images.SelectMany(i => i).ToArray().AsMemory(), 3, expected);
+
+        var batch = new InferenceBatch(fixture.Backbone, 4);
+        batch.Add(new float[BundledModel.ImageLength]);
+        batch.Run();
+        batch.Clear();
+        foreach (var image in images)
+        {
+            batch.Add(image);
+        }
+
+        batch.Run();
+
+        Assert.Equal(3, batch.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected.AsSpan(i * BundledModel.Width, BundledModel.Width).ToArray(), batch.Embedding(i).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Add_BeyondCapacity_Throws()
+    {
+        var batch = new InferenceBatch(fixture.Backbone, 1);
+        batch.Add(new float[BundledModel.ImageLength]);
+
+        Assert.Throws<InvalidOperationException>(() => batch.Add(new float[BundledModel.ImageLength]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.Embedding(1));
+    }
+}
