@@ -81,20 +81,60 @@ public sealed class ModelOptions : IValidatableObject
         : BackboneCatalogue.Find(string.IsNullOrEmpty(Backbone) ? Id : Backbone);
 
     /// <summary>The full spec; <see cref="ModelSpec.Path"/> is still a URL for a remote model (see <c>ModelFileCache</c>).</summary>
+    /// <exception cref="InvalidOperationException">No <see cref="Path"/> and no shipped file for this entry (<see cref="MissingModelFile"/>).</exception>
     public ModelSpec ToSpec()
     {
-        var bundled = string.IsNullOrEmpty(Path);
-        var path = bundled
-            ? System.IO.Path.Combine(AppContext.BaseDirectory, "models", BundledFile)
-            : ModelLocation.Parse(Path!).LocalPathOrUrl;
-        var sha = Sha256 ?? (bundled ? BundledSha256 : null);
+        var entry = CatalogueEntry;
+        string path;
+        string? sha;
+        if (string.IsNullOrEmpty(Path))
+        {
+            var shipped = entry?.ShippedModel ?? throw new InvalidOperationException(MissingModelFile());
+            path = shipped.FullPath;
+            sha = Sha256 ?? shipped.Sha256;
+        }
+        else
+        {
+            path = ModelLocation.Parse(Path!).LocalPathOrUrl;
+            sha = Sha256;
+        }
+
         return new ModelSpec(Id, path, sha, ToPreprocessSpec(), Pooling)
         {
             GemP = GemP,
             L2Normalize = L2Normalize,
             LayoutFromModel = Layout is null,
-            ExpectedWidth = CatalogueEntry?.Width,
+            // The entry's preprocessing is only right for the export it describes: a file of the other layout (a
+            // torch.onnx export of a Keras family) must come with its own Preprocess (and Resize) settings.
+            EntryLayout = Layout is null && Preprocess is null ? entry?.Layout : null,
+            Entry = entry?.Name,
+            ExpectedWidth = entry?.Width,
         };
+    }
+
+    /// <summary>
+    /// Why these settings name no model file, or null when they do: a shipped file (the bundled MobileNetV2) serves only
+    /// its own catalogue entry, so any other id or backbone needs <see cref="Path"/>. Checked by the worker at start-up.
+    /// </summary>
+    public string? MissingModelFile()
+    {
+        if (!string.IsNullOrEmpty(Path))
+        {
+            return null;
+        }
+
+        var entry = CatalogueEntry;
+        if (entry?.ShippedModel is not null)
+        {
+            return null;
+        }
+
+        var shipped = string.Join(", ", BackboneCatalogue.All.Where(e => e.ShippedModel is not null).Select(e => e.Name));
+        return entry is null
+            ? $"Model '{Id}' names no catalogue entry and Model:Path is empty: set Model:Path to its ONNX file (and Model:Backbone to its " +
+              $"catalogue entry, or '{BackboneCatalogue.Custom}'). Only these entries come with a model file: {shipped}."
+            : $"Model '{Id}' (catalogue entry '{entry.Name}', {entry.Family}) has no model file: set Model:Path to its ONNX export. " +
+              $"The files that come with the programs serve only their own entries ({shipped}), never another model's id.";
     }
 
     /// <summary>Explicit settings first, then the catalogue entry's, then torchvision's 224/256 crop in torch mode, NCHW.</summary>

@@ -28,6 +28,15 @@ public sealed record ModelSpec(
     /// </summary>
     public bool LayoutFromModel { get; init; }
 
+    /// <summary>
+    /// The layout of the export the catalogue entry's preprocessing is meant for; a model whose input shows the other layout
+    /// is refused (it is another exporter's graph, fed the wrong preprocessing). Null: any layout.
+    /// </summary>
+    public TensorLayout? EntryLayout { get; init; }
+
+    /// <summary>The catalogue entry the settings came from, for messages; null for a custom model.</summary>
+    public string? Entry { get; init; }
+
     /// <summary>The width the chosen catalogue entry promises; loading fails when the model disagrees. Null: any.</summary>
     public int? ExpectedWidth { get; init; }
 

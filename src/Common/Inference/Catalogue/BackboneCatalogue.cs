@@ -55,7 +55,8 @@ public static class BackboneCatalogue
         new BackboneEntry(
             "mobilenetv2", "MobileNetV2 (alpha 1.0)", 224, 256, ResizePolicy.ShortSideThenCenterCrop, PreprocessMode.Torch,
             TensorLayout.Nchw, 1280, BackboneSource.OnnxModelZoo,
-            "the bundled ONNX Model Zoo export (torch mode, NCHW, crop); a Keras export wants Preprocess=Tf, Resize=Squash"),
+            "the bundled ONNX Model Zoo export (torch mode, NCHW, crop); a Keras export wants Preprocess=Tf, Resize=Squash",
+            new ShippedModel("models/" + ModelOptions.BundledFile, ModelOptions.BundledSha256, "ONNX Model Zoo mobilenetv2-12-int8, Apache-2.0 (models/)")),
         Keras("mobilenetv3small", "MobileNetV3Small", 224, PreprocessMode.Raw, 576),
         Keras("mobilenetv3large", "MobileNetV3Large", 224, PreprocessMode.Raw, 960),
         Keras("densenet121", "DenseNet121", 224, PreprocessMode.Torch, 1024),
