@@ -73,7 +73,9 @@ public sealed class Backbone : IDisposable
     public HeadCut Cut { get; }
 
     /// <summary>Reads, verifies and cuts the model, then opens an ONNX Runtime session on the edited graph.</summary>
-    /// <exception cref="InvalidDataException">Hash, input layout/size or width disagree with <paramref name="spec"/>.</exception>
+    /// <exception cref="InvalidDataException">
+    /// Hash, input layout/size or width disagree with <paramref name="spec"/>, or the cut gave no features (<see cref="ModelSpec.Headless"/>).
+    /// </exception>
     /// <exception cref="NotSupportedException">No classifier head or image input could be identified.</exception>
     public static Backbone Load(ModelSpec spec, BackboneOptions? options = null)
     {
@@ -96,6 +98,13 @@ public sealed class Backbone : IDisposable
             throw new InvalidDataException(
                 $"Model '{spec.Id}' at {spec.Path} gives {loaded.Width}-wide features, but its catalogue entry promises {expectedWidth}: " +
                 "pick the right Model:Backbone, or 'custom' for a model outside the catalogue.");
+        }
+
+        if (spec.Headless is { } headless && HeadCheck.Problem(cut, loaded.Width, headless, spec.Id) is { } problem)
+        {
+            loaded.Session.Dispose();
+            loaded.RunOptions.Dispose();
+            throw new InvalidDataException(problem);
         }
 
         return new Backbone(spec, sha, cut, loaded, options.UseIoBinding);

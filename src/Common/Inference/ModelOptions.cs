@@ -65,6 +65,13 @@ public sealed class ModelOptions : IValidatableObject
 
     public PoolingMode Pooling { get; set; } = PoolingMode.Avg;
 
+    /// <summary>
+    /// The file is already headless (<c>include_top=False</c>): no classifier to cut. Empty: the entry's (false but for
+    /// entries whose file is a feature extractor). A classifier whose cut removes no learned layer, or leaves the class count
+    /// as width, is refused unless this is set; a file set headless whose cut removes a learned layer is refused too.
+    /// </summary>
+    public bool? Headless { get; set; }
+
     /// <summary>GeM's exponent (with <see cref="PoolingMode.Gem"/>).</summary>
     [Range(1.0, 32.0)]
     public float GemP { get; set; } = GlobalPooling.DefaultGemP;
@@ -108,6 +115,7 @@ public sealed class ModelOptions : IValidatableObject
             // torch.onnx export of a Keras family) must come with its own Preprocess (and Resize) settings.
             EntryLayout = Layout is null && Preprocess is null ? entry?.Layout : null,
             Entry = entry?.Name,
+            Headless = Headless ?? entry?.Headless ?? false,
             ExpectedWidth = entry?.Width,
         };
     }

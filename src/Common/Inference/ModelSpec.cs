@@ -34,6 +34,12 @@ public sealed record ModelSpec(
     /// </summary>
     public TensorLayout? EntryLayout { get; init; }
 
+    /// <summary>
+    /// What the file is: false a classifier (the cut must remove a learned layer and not leave the class count as width),
+    /// true an <c>include_top=False</c> export (the cut must remove no learned layer); null does not judge (inspection).
+    /// </summary>
+    public bool? Headless { get; init; }
+
     /// <summary>The catalogue entry the settings came from, for messages; null for a custom model.</summary>
     public string? Entry { get; init; }
 

@@ -28,7 +28,8 @@ public sealed record BackboneEntry(
     int Width,
     BackboneSource Source,
     string? Note = null,
-    ShippedModel? ShippedModel = null)
+    ShippedModel? ShippedModel = null,
+    bool Headless = false)
 {
     /// <summary>Caffe mode feeds BGR; every other mode RGB.</summary>
     public ChannelOrder ChannelOrder => Mode == PreprocessMode.Caffe ? ChannelOrder.Bgr : ChannelOrder.Rgb;

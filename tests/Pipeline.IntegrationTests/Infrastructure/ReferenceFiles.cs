@@ -1,0 +1,47 @@
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+using System.Diagnostics;
+
+/// <summary>
+/// The folder scripts/references.sh writes (real torchvision exports, Pillow reference tensors), keyed by a hash of its
+/// scripts under the ignored .local/references. scripts/test.sh builds it first and passes it as
+/// <c>PIPELINE_TEST_REFERENCES</c>; run alone, the tests run the script themselves (cached: seconds once built).
+/// </summary>
+internal static class ReferenceFiles
+{
+    private static readonly Lazy<string> Folder = new(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Root => Folder.Value;
+
+    public static string PathOf(string name) => Path.Combine(Root, name);
+
+    public static float[] ReadFloats(string name)
+    {
+        var bytes = File.ReadAllBytes(PathOf(name));
+        var floats = new float[bytes.Length / sizeof(float)];
+        Buffer.BlockCopy(bytes, 0, floats, 0, floats.Length * sizeof(float));
+        return floats;
+    }
+
+    private static string Locate()
+    {
+        if (Environment.GetEnvironmentVariable("PIPELINE_TEST_REFERENCES") is { Length: > 0 } given && File.Exists(Path.Combine(given, "COMPLETE")))
+        {
+            return given;
+        }
+
+        var info = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "references.sh"), "build")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? stdout.Trim()
+            : throw new InvalidOperationException($"scripts/references.sh build failed ({process.ExitCode}):\n{stderr.Result}");
+    }
+}
