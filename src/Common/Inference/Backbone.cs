@@ -88,6 +88,12 @@ public sealed class Backbone : IDisposable
         }
 
         var model = ModelProto.Parser.ParseFrom(bytes);
+        BatchAxis.MakeDynamic(model.Graph);   // a fixed batch of 1 (CNTK exports) would refuse InferenceBatchSize images
+        if (spec.PreprocessingGraph is { } preprocessing)
+        {
+            PreprocessingGraph.MergeInFront(model, preprocessing, spec.PreprocessingGraphSha256, spec.Id);
+        }
+
         var cut = HeadRemover.Remove(model, spec.Pooling, spec.GemP);
         options ??= BackboneOptions.Default;
         var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, cut, options);

@@ -20,8 +20,10 @@ public sealed class ModelOptions : IValidatableObject
 
     public const string BundledSha256 = "83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f";
 
+    private const string IdPattern = "^[a-z][a-z0-9_]{0,39}$";
+
     /// <summary>Model id: names the queue and the table, so it is a plain identifier.</summary>
-    [Required, RegularExpression("^[a-z][a-z0-9_]{0,39}$")]
+    [Required, RegularExpression(IdPattern)]
     public string Id { get; set; } = BundledId;
 
     /// <summary>Catalogue entry (e.g. <c>resnet50</c>); empty looks the <see cref="Id"/> up; <c>custom</c> uses none.</summary>
@@ -82,6 +84,9 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Full (float32 <c>vector</c>) or Half (float16 <c>halfvec</c>) storage; Auto picks by width.</summary>
     public StoragePrecision StoragePrecision { get; set; } = StoragePrecision.Auto;
 
+    /// <summary>Whether <paramref name="id"/> can name a model (its queue and table).</summary>
+    public static bool IsValidId(string id) => System.Text.RegularExpressions.Regex.IsMatch(id, IdPattern);
+
     /// <summary>The catalogue entry the settings start from; null for a custom model.</summary>
     public BackboneEntry? CatalogueEntry => Backbone == BackboneCatalogue.Custom
         ? null
@@ -116,6 +121,9 @@ public sealed class ModelOptions : IValidatableObject
             EntryLayout = Layout is null && Preprocess is null ? entry?.Layout : null,
             Entry = entry?.Name,
             Headless = Headless ?? entry?.Headless ?? false,
+            // The entry's preprocessing graph belongs to its preprocessing: an explicit Preprocess replaces both.
+            PreprocessingGraph = Preprocess is null ? entry?.ShippedModel?.PreprocessingFullPath : null,
+            PreprocessingGraphSha256 = Preprocess is null ? entry?.ShippedModel?.PreprocessingSha256 : null,
             ExpectedWidth = entry?.Width,
         };
     }

@@ -40,6 +40,15 @@ public sealed record ModelSpec(
     /// </summary>
     public bool? Headless { get; init; }
 
+    /// <summary>
+    /// An ONNX graph merged in front of the model at load (its publisher's preprocessing: ML.NET's ResNet18 takes RGB 0..255
+    /// through it); its batch axis and the model's are made dynamic. Null: none.
+    /// </summary>
+    public string? PreprocessingGraph { get; init; }
+
+    /// <summary>Expected sha256 of <see cref="PreprocessingGraph"/>; checked at load when set.</summary>
+    public string? PreprocessingGraphSha256 { get; init; }
+
     /// <summary>The catalogue entry the settings came from, for messages; null for a custom model.</summary>
     public string? Entry { get; init; }
 
