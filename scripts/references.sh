@@ -6,9 +6,9 @@
 #
 # Usage: scripts/references.sh [install|build]
 #   install  apt-get install the packages that are missing (idempotent; prints what it installs)
-#   build    install, then write the reference files into .local/references/<hash of the scripts>
-#            (skipped when that folder is complete: CI reruns stay fast)
-# Prints nothing on stdout but, for `build`, the reference folder's path.
+#   build    install, then run each scripts/references/*.py into .local/references/<script>-<hash of it>
+#            (skipped when that folder is complete: CI reruns stay fast); <script>.current names the folder
+# Prints nothing on stdout but, for `build`, the references root (.local/references).
 # Uses /usr/bin/python3 (Debian's), not whatever python3 is first on PATH.
 set -euo pipefail
 
@@ -43,27 +43,30 @@ install() {
     log "installed: $(grep -oE '^Setting up [^ ]+' "$LOG_DIR/references-apt.log" | sed 's/Setting up //' | sort -u | tr '\n' ' ')"
 }
 
+# Each script writes into its own folder, keyed by a hash of the script: changing one rebuilds only its files.
 build() {
     install
-    local hash dir
-    hash=$(cat "$SCRIPTS_DIR"/*.py | sha256sum | cut -c1-16)
-    dir="$ROOT/.local/references/$hash"
-    if [[ -f $dir/COMPLETE ]]; then
-        log "cached: $dir"
-    else
-        rm -rf "$dir.tmp"
-        mkdir -p "$dir.tmp"
-        local script
-        for script in "$SCRIPTS_DIR"/*.py; do
-            log "running $(basename "$script")"
-            "$PY" "$script" "$dir.tmp" "$ROOT" >&2 || die "$(basename "$script") failed"
-        done
-        touch "$dir.tmp/COMPLETE"
-        rm -rf "$dir"
-        mv "$dir.tmp" "$dir"
-        log "written: $dir"
-    fi
-    printf '%s\n' "$dir"
+    local root="$ROOT/.local/references" script stem hash dir
+    mkdir -p "$root"
+    for script in "$SCRIPTS_DIR"/*.py; do
+        stem=$(basename "$script" .py)
+        hash=$(sha256sum "$script" | cut -c1-16)
+        dir="$root/$stem-$hash"
+        if [[ -f $dir/COMPLETE ]]; then
+            log "cached: $dir"
+        else
+            rm -rf "$dir.tmp"
+            mkdir -p "$dir.tmp"
+            log "running $stem.py"
+            "$PY" "$script" "$dir.tmp" "$ROOT" >&2 || die "$stem.py failed"
+            touch "$dir.tmp/COMPLETE"
+            rm -rf "$dir"
+            mv "$dir.tmp" "$dir"
+            log "written: $dir"
+        fi
+        printf '%s\n' "$stem-$hash" >"$root/$stem.current"
+    done
+    printf '%s\n' "$root"
 }
 
 case "${1:-build}" in

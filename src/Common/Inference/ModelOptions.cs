@@ -62,6 +62,12 @@ public sealed class ModelOptions : IValidatableObject
 
     public PreprocessMode? Preprocess { get; set; }
 
+    /// <summary>
+    /// <see cref="PreprocessFidelity.Fast"/> (default: OpenCV with reduced JPEG decoding) or <see cref="PreprocessFidelity.Exact"/>
+    /// (full decode and Pillow's resampling as the entry's framework uses it, so vectors match Python-computed ones).
+    /// </summary>
+    public PreprocessFidelity Fidelity { get; set; } = PreprocessFidelity.Fast;
+
     /// <summary>Input layout; empty: the one the model's input shape shows (else the entry's default).</summary>
     public TensorLayout? Layout { get; set; }
 
@@ -165,7 +171,10 @@ public sealed class ModelOptions : IValidatableObject
             shortSide,
             Resize ?? entry?.Resize ?? ResizePolicy.ShortSideThenCenterCrop,
             Preprocess ?? entry?.Mode ?? PreprocessMode.Torch,
-            Layout ?? entry?.Layout ?? TensorLayout.Nchw);
+            Layout ?? entry?.Layout ?? TensorLayout.Nchw)
+        {
+            Fidelity = Fidelity,
+        };
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

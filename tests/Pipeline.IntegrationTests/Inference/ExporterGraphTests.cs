@@ -13,6 +13,7 @@ using Pipeline.IntegrationTests.Infrastructure;
 public sealed class ExporterGraphTests
 {
     private const double MinCosine = 0.99999;
+    private const string Script = "export_torchvision";
 
     public static TheoryData<string, int> Models => new()
     {
@@ -41,14 +42,14 @@ public sealed class ExporterGraphTests
         {
             Id = "export_test",
             Backbone = "custom",
-            Path = ReferenceFiles.PathOf(name + ".onnx"),
+            Path = ReferenceFiles.PathOf(Script, name + ".onnx"),
             InputSize = side,
             ResizeShortSide = side,
             Preprocess = PreprocessMode.Torch,
         };
         using var backbone = Backbone.Load(options.ToSpec());
-        var input = ReferenceFiles.ReadFloats(name + ".input.f32");
-        var reference = ReferenceFiles.ReadFloats(name + ".features.f32");
+        var input = ReferenceFiles.ReadFloats(Script, name + ".input.f32");
+        var reference = ReferenceFiles.ReadFloats(Script, name + ".features.f32");
 
         var embeddings = new float[batch * backbone.Width];
         backbone.Embed(input, batch, embeddings);
@@ -72,7 +73,7 @@ public sealed class ExporterGraphTests
     [Fact]
     public void Load_SqueezeNet_CutsTheClassifierConvolutionBeforeThePooling()
     {
-        var options = new ModelOptions { Id = "squeeze", Backbone = "custom", Path = ReferenceFiles.PathOf("squeezenet1_1.onnx") };
+        var options = new ModelOptions { Id = "squeeze", Backbone = "custom", Path = ReferenceFiles.PathOf(Script, "squeezenet1_1.onnx") };
         using var backbone = Backbone.Load(options.ToSpec());
 
         Assert.Equal(512, backbone.Width);
@@ -87,7 +88,7 @@ public sealed class ExporterGraphTests
     {
         var options = new ModelOptions
         {
-            Id = "resnet_headless", Backbone = "custom", Path = ReferenceFiles.PathOf("resnet50.onnx"), Headless = true,
+            Id = "resnet_headless", Backbone = "custom", Path = ReferenceFiles.PathOf(Script, "resnet50.onnx"), Headless = true,
         };
 
         var error = Assert.Throws<InvalidDataException>(() => Backbone.Load(options.ToSpec()));
@@ -98,7 +99,7 @@ public sealed class ExporterGraphTests
 
     private static List<JsonElement> Exports()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(ReferenceFiles.PathOf("exports.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(ReferenceFiles.PathOf(Script, "exports.json")));
         return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
     }
 

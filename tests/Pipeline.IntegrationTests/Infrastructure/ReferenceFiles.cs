@@ -3,9 +3,10 @@ namespace Pipeline.IntegrationTests.Infrastructure;
 using System.Diagnostics;
 
 /// <summary>
-/// The folder scripts/references.sh writes (real torchvision exports, Pillow reference tensors), keyed by a hash of its
-/// scripts under the ignored .local/references. scripts/test.sh builds it first and passes it as
-/// <c>PIPELINE_TEST_REFERENCES</c>; run alone, the tests run the script themselves (cached: seconds once built).
+/// The files scripts/references.sh writes (real torchvision exports, Pillow reference tensors) under the ignored
+/// .local/references, one folder per script keyed by its hash (<c>&lt;script&gt;.current</c> names it). scripts/test.sh
+/// builds them first and passes the root as <c>PIPELINE_TEST_REFERENCES</c>; run alone, the tests run the script
+/// themselves (cached: seconds once built).
 /// </summary>
 internal static class ReferenceFiles
 {
@@ -13,11 +14,13 @@ internal static class ReferenceFiles
 
     public static string Root => Folder.Value;
 
-    public static string PathOf(string name) => Path.Combine(Root, name);
+    /// <summary>A file written by scripts/references/<paramref name="script"/>.py.</summary>
+    public static string PathOf(string script, string name) =>
+        Path.Combine(Root, File.ReadAllText(Path.Combine(Root, script + ".current")).Trim(), name);
 
-    public static float[] ReadFloats(string name)
+    public static float[] ReadFloats(string script, string name)
     {
-        var bytes = File.ReadAllBytes(PathOf(name));
+        var bytes = File.ReadAllBytes(PathOf(script, name));
         var floats = new float[bytes.Length / sizeof(float)];
         Buffer.BlockCopy(bytes, 0, floats, 0, floats.Length * sizeof(float));
         return floats;
@@ -25,7 +28,7 @@ internal static class ReferenceFiles
 
     private static string Locate()
     {
-        if (Environment.GetEnvironmentVariable("PIPELINE_TEST_REFERENCES") is { Length: > 0 } given && File.Exists(Path.Combine(given, "COMPLETE")))
+        if (Environment.GetEnvironmentVariable("PIPELINE_TEST_REFERENCES") is { Length: > 0 } given && Directory.Exists(given))
         {
             return given;
         }
