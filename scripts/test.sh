@@ -12,4 +12,8 @@ if ! command -v dotnet >/dev/null; then
     exit 1
 fi
 
+# Python references (torchvision exports, Pillow tensors): apt packages installed once, files cached in .local/references.
+PIPELINE_TEST_REFERENCES="$(scripts/references.sh build)"
+export PIPELINE_TEST_REFERENCES
+
 exec dotnet test Pipeline.sln -c Release "$@"

@@ -43,7 +43,7 @@ public static class PipelineCommonExtensions
     private static void AddValidated<T>(IHostApplicationBuilder builder, string section)
         where T : class =>
         builder.Services.AddOptions<T>()
-            .Bind(builder.Configuration.GetSection(section))
+            .BindKnown(builder.Configuration.GetSection(section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 }

@@ -56,9 +56,10 @@ public static class SchedulerCli
         var force = new Option<bool>("--force") { Description = "Re-embed images whose content is already stored" };
         var wait = new Option<bool>("--wait", "--follow") { Description = "Follow the job until complete; non-zero exit if any image failed" };
         var timeout = TimeoutOption();
+        var modelId = new Option<string?>("--model") { Description = "Model id whose workers embed the images (its queue and table); default Model:Id" };
         var command = new Command("enqueue", "Create a job and queue its images (incremental unless --force)")
         {
-            folder, manifest, container, prefix, batchSize, force, wait, timeout,
+            folder, manifest, container, prefix, batchSize, force, wait, timeout, modelId,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -72,7 +73,13 @@ public static class SchedulerCli
             }
 
             var source = sources.Create(result.GetValue(folder), result.GetValue(manifest), result.GetValue(container), result.GetValue(prefix));
-            var model = host.Services.GetRequiredService<IOptions<ModelOptions>>().Value.Id;
+            var model = result.GetValue(modelId) ?? host.Services.GetRequiredService<IOptions<ModelOptions>>().Value.Id;
+            if (!ModelOptions.IsValidId(model))
+            {
+                await output.WriteLineAsync($"--model '{model}' is not a model id (lower-case letters, digits and '_', 40 at most, a letter first)").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             var size = result.GetValue(batchSize) ?? host.Services.GetRequiredService<IOptions<SchedulerOptions>>().Value.BatchSize;
             var enqueued = await host.Services.GetRequiredService<Enqueuer>()
                 .RunAsync(source, model, result.GetValue(force), size, cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public static class SchedulerServiceCollectionExtensions
     {
         builder.AddPipelineCommon();
         builder.Services.AddOptions<SchedulerOptions>()
-            .Bind(builder.Configuration.GetSection(SchedulerOptions.Section))
+            .BindKnown(builder.Configuration.GetSection(SchedulerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<Enqueuer>();

@@ -1,8 +1,11 @@
 namespace Pipeline.Worker;
 
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Pipeline.Common;
+using Pipeline.Common.Inference;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
@@ -13,12 +16,13 @@ public static class WorkerServiceCollectionExtensions
     public static IHostApplicationBuilder AddWorker(this IHostApplicationBuilder builder)
     {
         builder.AddPipelineCommon();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelFileValidator>());
         builder.Services.AddOptions<WorkerOptions>()
-            .Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .BindKnown(builder.Configuration.GetSection(WorkerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<InferenceOptions>()
-            .Bind(builder.Configuration.GetSection(InferenceOptions.Section))
+            .BindKnown(builder.Configuration.GetSection(InferenceOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.Configure<HostOptions>(host =>

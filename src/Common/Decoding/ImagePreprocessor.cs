@@ -64,6 +64,15 @@ public sealed class ImagePreprocessor
         // Refuse decompression bombs from the declared size, before OpenCV allocates anything.
         CheckPixels(width, height, "declares");
 
+        if (spec.Fidelity == PreprocessFidelity.Exact)
+        {
+            // Full decode (no DCT-domain reduction), then Pillow's resampling: the reference pipeline's pixels.
+            using var full = Decode(encoded, 1, format);
+            CheckPixels(full.Width, full.Height, "decodes to");
+            ExactResize.Write(full, spec, destination);
+            return;
+        }
+
         var factor = format == ImageFormat.Jpeg ? ResizeGeometry.ReductionFactor(width, height, spec) : 1;
         using var decoded = Decode(encoded, factor, format);
         CheckPixels(decoded.Width, decoded.Height, "decodes to"); // in case the header lied

@@ -75,7 +75,9 @@ public sealed class Backbone : IDisposable
     public HeadCut Cut { get; }
 
     /// <summary>Reads, verifies and cuts the model, then opens an ONNX Runtime session on the edited graph.</summary>
-    /// <exception cref="InvalidDataException">Hash, input layout/size or width disagree with <paramref name="spec"/>.</exception>
+    /// <exception cref="InvalidDataException">
+    /// Hash, input layout/size or width disagree with <paramref name="spec"/>, or the cut gave no features (<see cref="ModelSpec.Headless"/>).
+    /// </exception>
     /// <exception cref="NotSupportedException">No classifier head or image input could be identified.</exception>
     public static Backbone Load(ModelSpec spec, BackboneOptions? options = null)
     {
@@ -88,6 +90,12 @@ public sealed class Backbone : IDisposable
         }
 
         var model = ModelProto.Parser.ParseFrom(bytes);
+        BatchAxis.MakeDynamic(model.Graph);   // a fixed batch of 1 (CNTK exports) would refuse InferenceBatchSize images
+        if (spec.PreprocessingGraph is { } preprocessing)
+        {
+            PreprocessingGraph.MergeInFront(model, preprocessing, spec.PreprocessingGraphSha256, spec.Id);
+        }
+
         var cut = HeadRemover.Remove(model, spec.Pooling, spec.GemP);
         options ??= BackboneOptions.Default;
         var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, cut, options);
@@ -98,6 +106,13 @@ public sealed class Backbone : IDisposable
             throw new InvalidDataException(
                 $"Model '{spec.Id}' at {spec.Path} gives {loaded.Width}-wide features, but its catalogue entry promises {expectedWidth}: " +
                 "pick the right Model:Backbone, or 'custom' for a model outside the catalogue.");
+        }
+
+        if (spec.Headless is { } headless && HeadCheck.Problem(cut, loaded.Width, headless, spec.Id) is { } problem)
+        {
+            loaded.Session.Dispose();
+            loaded.RunOptions.Dispose();
+            throw new InvalidDataException(problem);
         }
 
         return new Backbone(spec, sha, cut, loaded, options.UseIoBinding);

@@ -20,6 +20,12 @@ public sealed record HeadCut(
     IReadOnlyList<string> RemovedNodes,
     string? Normalization = null)
 {
+    /// <summary>The original output's class count when its shape declares one ([N, 1000]); null otherwise.</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>The convolutions and dense layers (with constant weights) the cut removed, as <c>name (op)</c>; empty when none.</summary>
+    public IReadOnlyList<string> RemovedLearnedLayers { get; init; } = [];
+
     /// <summary>One line for logs and <c>inspect</c>.</summary>
     public string Describe()
     {

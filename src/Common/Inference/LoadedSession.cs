@@ -89,6 +89,14 @@ internal sealed record LoadedSession(
         }
 
         var preprocess = spec.Preprocess;
+        if (InputLayout.Detect(dims) is { } detected && spec.EntryLayout is { } entryLayout && detected != entryLayout)
+        {
+            throw new InvalidDataException(
+                $"Model '{spec.Id}' input '{name}' [{string.Join(", ", dims)}] is {detected}, but catalogue entry '{spec.Entry}' describes a " +
+                $"{entryLayout} export and its preprocessing ({spec.Preprocess.Describe()}) is that export's: set Model:Preprocess and " +
+                "Model:Resize for this file (a torch.onnx export: Torch, ShortSideThenCenterCrop), or Model:Backbone=custom.");
+        }
+
         if (InputLayout.Detect(dims) is { } layout && layout != preprocess.Layout)
         {
             preprocess = spec.LayoutFromModel

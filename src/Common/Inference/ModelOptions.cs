@@ -20,8 +20,10 @@ public sealed class ModelOptions : IValidatableObject
 
     public const string BundledSha256 = "83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f";
 
+    private const string IdPattern = "^[a-z][a-z0-9_]{0,39}$";
+
     /// <summary>Model id: names the queue and the table, so it is a plain identifier.</summary>
-    [Required, RegularExpression("^[a-z][a-z0-9_]{0,39}$")]
+    [Required, RegularExpression(IdPattern)]
     public string Id { get; set; } = BundledId;
 
     /// <summary>Catalogue entry (e.g. <c>resnet50</c>); empty looks the <see cref="Id"/> up; <c>custom</c> uses none.</summary>
@@ -60,10 +62,23 @@ public sealed class ModelOptions : IValidatableObject
 
     public PreprocessMode? Preprocess { get; set; }
 
+    /// <summary>
+    /// <see cref="PreprocessFidelity.Fast"/> (default: OpenCV with reduced JPEG decoding) or <see cref="PreprocessFidelity.Exact"/>
+    /// (full decode and Pillow's resampling as the entry's framework uses it, so vectors match Python-computed ones).
+    /// </summary>
+    public PreprocessFidelity Fidelity { get; set; } = PreprocessFidelity.Fast;
+
     /// <summary>Input layout; empty: the one the model's input shape shows (else the entry's default).</summary>
     public TensorLayout? Layout { get; set; }
 
     public PoolingMode Pooling { get; set; } = PoolingMode.Avg;
+
+    /// <summary>
+    /// The file is already headless (<c>include_top=False</c>): no classifier to cut. Empty: the entry's (false but for
+    /// entries whose file is a feature extractor). A classifier whose cut removes no learned layer, or leaves the class count
+    /// as width, is refused unless this is set; a file set headless whose cut removes a learned layer is refused too.
+    /// </summary>
+    public bool? Headless { get; set; }
 
     /// <summary>GeM's exponent (with <see cref="PoolingMode.Gem"/>).</summary>
     [Range(1.0, 32.0)]
@@ -75,26 +90,73 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Full (float32 <c>vector</c>) or Half (float16 <c>halfvec</c>) storage; Auto picks by width.</summary>
     public StoragePrecision StoragePrecision { get; set; } = StoragePrecision.Auto;
 
+    /// <summary>Whether <paramref name="id"/> can name a model (its queue and table).</summary>
+    public static bool IsValidId(string id) => System.Text.RegularExpressions.Regex.IsMatch(id, IdPattern);
+
     /// <summary>The catalogue entry the settings start from; null for a custom model.</summary>
     public BackboneEntry? CatalogueEntry => Backbone == BackboneCatalogue.Custom
         ? null
         : BackboneCatalogue.Find(string.IsNullOrEmpty(Backbone) ? Id : Backbone);
 
     /// <summary>The full spec; <see cref="ModelSpec.Path"/> is still a URL for a remote model (see <c>ModelFileCache</c>).</summary>
+    /// <exception cref="InvalidOperationException">No <see cref="Path"/> and no shipped file for this entry (<see cref="MissingModelFile"/>).</exception>
     public ModelSpec ToSpec()
     {
-        var bundled = string.IsNullOrEmpty(Path);
-        var path = bundled
-            ? System.IO.Path.Combine(AppContext.BaseDirectory, "models", BundledFile)
-            : ModelLocation.Parse(Path!).LocalPathOrUrl;
-        var sha = Sha256 ?? (bundled ? BundledSha256 : null);
+        var entry = CatalogueEntry;
+        string path;
+        string? sha;
+        if (string.IsNullOrEmpty(Path))
+        {
+            var shipped = entry?.ShippedModel ?? throw new InvalidOperationException(MissingModelFile());
+            path = shipped.FullPath;
+            sha = Sha256 ?? shipped.Sha256;
+        }
+        else
+        {
+            path = ModelLocation.Parse(Path!).LocalPathOrUrl;
+            sha = Sha256;
+        }
+
         return new ModelSpec(Id, path, sha, ToPreprocessSpec(), Pooling)
         {
             GemP = GemP,
             L2Normalize = L2Normalize,
             LayoutFromModel = Layout is null,
-            ExpectedWidth = CatalogueEntry?.Width,
+            // The entry's preprocessing is only right for the export it describes: a file of the other layout (a
+            // torch.onnx export of a Keras family) must come with its own Preprocess (and Resize) settings.
+            EntryLayout = Layout is null && Preprocess is null ? entry?.Layout : null,
+            Entry = entry?.Name,
+            Headless = Headless ?? entry?.Headless ?? false,
+            // The entry's preprocessing graph belongs to its preprocessing: an explicit Preprocess replaces both.
+            PreprocessingGraph = Preprocess is null ? entry?.ShippedModel?.PreprocessingFullPath : null,
+            PreprocessingGraphSha256 = Preprocess is null ? entry?.ShippedModel?.PreprocessingSha256 : null,
+            ExpectedWidth = entry?.Width,
         };
+    }
+
+    /// <summary>
+    /// Why these settings name no model file, or null when they do: a shipped file (the bundled MobileNetV2) serves only
+    /// its own catalogue entry, so any other id or backbone needs <see cref="Path"/>. Checked by the worker at start-up.
+    /// </summary>
+    public string? MissingModelFile()
+    {
+        if (!string.IsNullOrEmpty(Path))
+        {
+            return null;
+        }
+
+        var entry = CatalogueEntry;
+        if (entry?.ShippedModel is not null)
+        {
+            return null;
+        }
+
+        var shipped = string.Join(", ", BackboneCatalogue.All.Where(e => e.ShippedModel is not null).Select(e => e.Name));
+        return entry is null
+            ? $"Model '{Id}' names no catalogue entry and Model:Path is empty: set Model:Path to its ONNX file (and Model:Backbone to its " +
+              $"catalogue entry, or '{BackboneCatalogue.Custom}'). Only these entries come with a model file: {shipped}."
+            : $"Model '{Id}' (catalogue entry '{entry.Name}', {entry.Family}) has no model file: set Model:Path to its ONNX export. " +
+              $"The files that come with the programs serve only their own entries ({shipped}), never another model's id.";
     }
 
     /// <summary>Explicit settings first, then the catalogue entry's, then torchvision's 224/256 crop in torch mode, NCHW.</summary>
@@ -109,7 +171,10 @@ public sealed class ModelOptions : IValidatableObject
             shortSide,
             Resize ?? entry?.Resize ?? ResizePolicy.ShortSideThenCenterCrop,
             Preprocess ?? entry?.Mode ?? PreprocessMode.Torch,
-            Layout ?? entry?.Layout ?? TensorLayout.Nchw);
+            Layout ?? entry?.Layout ?? TensorLayout.Nchw)
+        {
+            Fidelity = Fidelity,
+        };
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -28,6 +28,30 @@ public sealed record ModelSpec(
     /// </summary>
     public bool LayoutFromModel { get; init; }
 
+    /// <summary>
+    /// The layout of the export the catalogue entry's preprocessing is meant for; a model whose input shows the other layout
+    /// is refused (it is another exporter's graph, fed the wrong preprocessing). Null: any layout.
+    /// </summary>
+    public TensorLayout? EntryLayout { get; init; }
+
+    /// <summary>
+    /// What the file is: false a classifier (the cut must remove a learned layer and not leave the class count as width),
+    /// true an <c>include_top=False</c> export (the cut must remove no learned layer); null does not judge (inspection).
+    /// </summary>
+    public bool? Headless { get; init; }
+
+    /// <summary>
+    /// An ONNX graph merged in front of the model at load (its publisher's preprocessing: ML.NET's ResNet18 takes RGB 0..255
+    /// through it); its batch axis and the model's are made dynamic. Null: none.
+    /// </summary>
+    public string? PreprocessingGraph { get; init; }
+
+    /// <summary>Expected sha256 of <see cref="PreprocessingGraph"/>; checked at load when set.</summary>
+    public string? PreprocessingGraphSha256 { get; init; }
+
+    /// <summary>The catalogue entry the settings came from, for messages; null for a custom model.</summary>
+    public string? Entry { get; init; }
+
     /// <summary>The width the chosen catalogue entry promises; loading fails when the model disagrees. Null: any.</summary>
     public int? ExpectedWidth { get; init; }
 

@@ -10,14 +10,24 @@ public sealed record PreprocessSpec(
     PreprocessMode Mode,
     TensorLayout Layout)
 {
+    /// <summary>Fast (OpenCV, reduced JPEG decoding) or Exact (the reference framework's Pillow pipeline).</summary>
+    public PreprocessFidelity Fidelity { get; init; }
+
     /// <summary>Floats in one image's tensor (3 × size × size).</summary>
     public int TensorLength => 3 * InputSize * InputSize;
 
-    /// <summary>Stable text stored with every vector, e.g. <c>torch;short256;crop224;nchw</c>.</summary>
-    public string Describe() => Resize switch
+    /// <summary>
+    /// Stable text stored with every vector, e.g. <c>torch;short256;crop224;nchw</c>, with <c>;exact</c> appended in exact
+    /// mode (its vectors differ from the fast mode's, so they must not share a table).
+    /// </summary>
+    public string Describe()
     {
-        ResizePolicy.ShortSideThenCenterCrop =>
-            $"{Mode.ToString().ToLowerInvariant()};short{ResizeShortSide};crop{InputSize};{Layout.ToString().ToLowerInvariant()}",
-        _ => $"{Mode.ToString().ToLowerInvariant()};squash{InputSize};{Layout.ToString().ToLowerInvariant()}",
-    };
+        var text = Resize switch
+        {
+            ResizePolicy.ShortSideThenCenterCrop =>
+                $"{Mode.ToString().ToLowerInvariant()};short{ResizeShortSide};crop{InputSize};{Layout.ToString().ToLowerInvariant()}",
+            _ => $"{Mode.ToString().ToLowerInvariant()};squash{InputSize};{Layout.ToString().ToLowerInvariant()}",
+        };
+        return Fidelity == PreprocessFidelity.Exact ? text + ";exact" : text;
+    }
 }

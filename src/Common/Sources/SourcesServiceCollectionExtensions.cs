@@ -18,9 +18,9 @@ public static class SourcesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddLogging();
-        services.AddOptions<FetchOptions>().Bind(configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<BlobOptions>().Bind(configuration.GetSection(BlobOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<UriPolicyOptions>().Bind(configuration.GetSection(UriPolicyOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<FetchOptions>().BindKnown(configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<BlobOptions>().BindKnown(configuration.GetSection(BlobOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<UriPolicyOptions>().BindKnown(configuration.GetSection(UriPolicyOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UriPolicyOptions>, UriPolicyOptionsValidator>());

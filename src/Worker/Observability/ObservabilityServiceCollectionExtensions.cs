@@ -2,6 +2,7 @@ namespace Pipeline.Worker.Observability;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipeline.Common;
 
 internal static class ObservabilityServiceCollectionExtensions
 {
@@ -9,7 +10,7 @@ internal static class ObservabilityServiceCollectionExtensions
     public static IHostApplicationBuilder AddWorkerObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>()
-            .Bind(builder.Configuration.GetSection(MetricsOptions.Section))
+            .BindKnown(builder.Configuration.GetSection(MetricsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkerMetrics>();

@@ -27,5 +27,7 @@ internal static class ServiceEndpoints
         ["PIPELINE_RabbitMq__QueuePrefix"] = queuePrefix,
         ["PIPELINE_Blob__ConnectionString"] = Blob,
         ["PIPELINE_Model__Id"] = modelId,
+        // A test's own id runs the bundled file only when it names its backbone (the file serves that entry alone).
+        ["PIPELINE_Model__Backbone"] = "mobilenetv2",
     };
 }

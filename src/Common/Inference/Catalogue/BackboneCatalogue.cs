@@ -55,7 +55,8 @@ public static class BackboneCatalogue
         new BackboneEntry(
             "mobilenetv2", "MobileNetV2 (alpha 1.0)", 224, 256, ResizePolicy.ShortSideThenCenterCrop, PreprocessMode.Torch,
             TensorLayout.Nchw, 1280, BackboneSource.OnnxModelZoo,
-            "the bundled ONNX Model Zoo export (torch mode, NCHW, crop); a Keras export wants Preprocess=Tf, Resize=Squash"),
+            "the bundled ONNX Model Zoo export (torch mode, NCHW, crop); a Keras export wants Preprocess=Tf, Resize=Squash",
+            new ShippedModel("models/" + ModelOptions.BundledFile, ModelOptions.BundledSha256, "ONNX Model Zoo mobilenetv2-12-int8, Apache-2.0 (models/)")),
         Keras("mobilenetv3small", "MobileNetV3Small", 224, PreprocessMode.Raw, 576),
         Keras("mobilenetv3large", "MobileNetV3Large", 224, PreprocessMode.Raw, 960),
         Keras("densenet121", "DenseNet121", 224, PreprocessMode.Torch, 1024),
@@ -83,6 +84,19 @@ public static class BackboneCatalogue
         Keras("convnext_base", "ConvNeXtBase", 224, PreprocessMode.Raw, 1024, ConvNeXtNote),
         Keras("convnext_large", "ConvNeXtLarge", 224, PreprocessMode.Raw, 1536, ConvNeXtNote),
         Keras("convnext_xlarge", "ConvNeXtXLarge", 224, PreprocessMode.Raw, 2048, ConvNeXtNote),
+        new BackboneEntry(
+            "resnet18", "ResNet18 (CNTK)", 224, 224, ResizePolicy.ShortSideThenCenterCrop, PreprocessMode.Raw, TensorLayout.Nchw, 512,
+            BackboneSource.MlNet,
+            "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 (MIT), restored with the build: ImageNet-trained, already pooled; " +
+            "its preprocessing graph (RGB → BGR, minus a 224×224 mean image) is merged in front and takes RGB 0..255; resized like " +
+            "ML.NET's ResizeImages default (IsoCrop: short side 224, centre crop); batch axis made dynamic",
+            new ShippedModel(
+                "models/resnet18/ResNet18.onnx",
+                "e2552f19db2dfdb01b3669537b6a0f1b44da38d18279535492ed5dfc2ef1ff8f",
+                "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, MIT (tools/DnnImageModels)",
+                "models/resnet18/ResNetPreprocess.onnx",
+                "84bf8def78d0befaa3f6e73745d57d7016c6a192ead76f79686bd438c1047004"),
+            Headless: true),
         Torchvision("alexnet", "AlexNet", 256, "torchvision only (no Keras application); top is Flatten → Linear, cut at the Flatten"),
         Torchvision("googlenet", "GoogLeNet", 1024, "torchvision only (no Keras application)"),
     ];

@@ -13,6 +13,10 @@ namespace Pipeline.Common.Inference.Catalogue;
 /// <param name="Layout">The layout its usual ONNX export takes (tf2onnx: NHWC, torch.onnx: NCHW); the model's input shape overrides it.</param>
 /// <param name="Width">Pooled feature width, the same for <c>avg</c>, <c>max</c> and <c>gem</c> (the last feature map's channels).</param>
 /// <param name="Note">What a user should know about this entry, if anything.</param>
+/// <param name="ShippedModel">
+/// The model file that comes with the programs for this entry (the bundled MobileNetV2, the NuGet ResNet18), or null: the user
+/// brings the file (<c>Model:Path</c>). A shipped file serves only its own entry.
+/// </param>
 public sealed record BackboneEntry(
     string Name,
     string Family,
@@ -23,7 +27,9 @@ public sealed record BackboneEntry(
     TensorLayout Layout,
     int Width,
     BackboneSource Source,
-    string? Note = null)
+    string? Note = null,
+    ShippedModel? ShippedModel = null,
+    bool Headless = false)
 {
     /// <summary>Caffe mode feeds BGR; every other mode RGB.</summary>
     public ChannelOrder ChannelOrder => Mode == PreprocessMode.Caffe ? ChannelOrder.Bgr : ChannelOrder.Rgb;

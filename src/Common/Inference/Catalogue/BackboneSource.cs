@@ -9,4 +9,6 @@ public enum BackboneSource
     Torchvision,
     /// <summary>The ONNX Model Zoo export bundled in <c>models/</c>.</summary>
     OnnxModelZoo,
+    /// <summary>ML.NET's DnnImageFeaturizer NuGet packages (CNTK exports with a preprocessing graph), restored by NuGet.</summary>
+    MlNet,
 }

@@ -23,10 +23,25 @@ internal static class HeadRemover
 
         var index = new GraphIndex(graph);
         var output = graph.Output[0];
+        var classes = ClassCount(output);
+        var before = graph.Node.ToList();
+        var cut = Cut(model, index, output, pooling, gemP);
+        var kept = graph.Node.ToHashSet(ReferenceEqualityComparer.Instance);
+        return cut with
+        {
+            Classes = classes,
+            RemovedLearnedLayers = [.. before.Where(n => !kept.Contains(n) && LearnedLayers.IsLearned(n, index)).Select(NodeDescription.Of)],
+        };
+    }
+
+    private static HeadCut Cut(ModelProto model, GraphIndex index, ValueInfoProto output, PoolingMode pooling, float gemP)
+    {
         var head = FindHeadPooling(index, output.Name);
         if (head is not null)
         {
-            return LayerNormHead.KeepAfter(index, head, pooling, gemP) is { } kept ? CutAfter(index, kept, head.Layout) : CutAt(index, head);
+            return LayerNormHead.KeepAfter(index, head, pooling, gemP) is { } kept
+                ? CutAfter(index, kept, head.Layout)
+                : CutAt(index, ClassifierConvMatcher.Before(index, head, output.Name) ?? head);
         }
 
         var layout = ImageLayout(index);
@@ -34,6 +49,22 @@ internal static class HeadRemover
             && LayerNormHead.PoolBefore(index, output.Name, pooling, gemP, DefaultOpset(model)) is { } pooled
             ? CutAfter(index, pooled, layout)
             : KeepOutput(index, output);
+    }
+
+    // The classifier's class count, when the original output declares it: [N, K], or [N, K, 1, 1] / [N, 1, 1, K].
+    private static int? ClassCount(ValueInfoProto output)
+    {
+        var dims = output.Type?.TensorType?.Shape?.Dim;
+        var classes = dims switch
+        {
+            { Count: 2 } => dims[1],
+            { Count: 4 } when IsOne(dims[2]) && IsOne(dims[3]) => dims[1],
+            { Count: 4 } when IsOne(dims[1]) && IsOne(dims[2]) => dims[3],
+            _ => null,
+        };
+        return classes is { HasDimValue: true, DimValue: > 1 } ? checked((int)classes.DimValue) : null;
+
+        static bool IsOne(TensorShapeProto.Types.Dimension d) => d.HasDimValue && d.DimValue == 1;
     }
 
     // The head starts at the pooling nearest the output (squeeze-excite blocks pool too, but earlier), or at the

@@ -61,6 +61,12 @@ public sealed partial class BackboneCatalogueTests
                 Assert.Equal((224, 256), (entry.InputSize, entry.ResizeShortSide));
                 Assert.NotNull(entry.Note);
                 break;
+            case BackboneSource.MlNet:
+                // ML.NET's featurizers: a shipped CNTK feature extractor behind its own preprocessing graph, fed RGB 0..255.
+                Assert.True(entry.Headless, name);
+                Assert.NotNull(entry.ShippedModel?.PreprocessingGraph);
+                Assert.Equal(PreprocessMode.Raw, entry.Mode);
+                break;
             default:
                 Assert.Equal(ModelOptions.BundledId, entry.Name);
                 break;

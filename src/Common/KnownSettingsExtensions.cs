@@ -1,0 +1,21 @@
+namespace Pipeline.Common;
+
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+public static class KnownSettingsExtensions
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and refuses, at validation (so at start-up with
+    /// <c>ValidateOnStart</c>), every key of the section that is not one of its settings (see <see cref="KnownSettingsValidator{TOptions}"/>).
+    /// </summary>
+    public static OptionsBuilder<TOptions> BindKnown<TOptions>(this OptionsBuilder<TOptions> builder, IConfigurationSection section)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Bind(section);
+        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new KnownSettingsValidator<TOptions>(builder.Name, section));
+        return builder;
+    }
+}
