@@ -33,6 +33,7 @@ public static class SchedulerCli
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
         root.Subcommands.Add(ModelsCommand.Create(output));
+        root.Subcommands.Add(Serving.ServeCommand.Create(output));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
         return root;
