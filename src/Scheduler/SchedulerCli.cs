@@ -14,7 +14,7 @@ using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models.</summary>
+/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models, serve, export, duplicates.</summary>
 public static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
@@ -28,12 +28,17 @@ public static class SchedulerCli
             "  pipeline status 0193… --wait\n" +
             "  pipeline search ./query.jpg --top 5\n" +
             "  pipeline models\n" +
-            "  pipeline models inspect ./resnet50.onnx");
+            "  pipeline models inspect ./resnet50.onnx\n" +
+            "  pipeline serve --port 8080\n" +
+            "  pipeline export mobilenetv2 --format parquet --out vectors.parquet\n" +
+            "  pipeline duplicates mobilenetv2 --max-distance 0.1");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
         root.Subcommands.Add(ModelsCommand.Create(output));
         root.Subcommands.Add(Serving.ServeCommand.Create(output));
+        root.Subcommands.Add(Export.ExportCommand.Create(output, StartHostAsync));
+        root.Subcommands.Add(Duplicates.DuplicatesCommand.Create(output, StartHostAsync));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
         return root;

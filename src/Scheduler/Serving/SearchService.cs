@@ -11,21 +11,9 @@ public sealed class SearchService(PipelineDataSource dataSource, VectorSearch se
     /// <summary>The registered identity of <paramref name="modelId"/>, or null (also for ids that cannot name a table).</summary>
     public async Task<ModelIdentity?> ModelAsync(string? modelId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(modelId))
-        {
-            return null;
-        }
-
-        try
-        {
-            ModelIdentity.ValidateId(modelId);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-
-        return await ModelRegistry.FindAsync(dataSource, modelId, cancellationToken).ConfigureAwait(false);
+        return !ModelIdentity.IsValidId(modelId)
+            ? null
+            : await ModelRegistry.FindAsync(dataSource, modelId!, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SearchOutcome> FromStoredAsync(string? modelId, long? id, string? uri, int k, int efSearch, CancellationToken cancellationToken)
