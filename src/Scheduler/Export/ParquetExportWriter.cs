@@ -4,7 +4,7 @@ using Parquet;
 using Parquet.Schema;
 
 /// <summary>
-/// Rows into one Parquet file, a row group at a time (about 16 MiB of vectors each, so memory stays bounded):
+/// Rows into one Parquet file, a row group at a time (about 8 MiB of vectors each, so memory stays bounded):
 /// <c>uri</c>, <c>content_id</c> (string), <c>job_id</c> (UUID), <c>created_at</c> (timestamp, UTC),
 /// <c>embedding</c> (list of float32, every list the model's width), provenance in the file's key/value metadata.
 /// </summary>
@@ -14,7 +14,7 @@ using Parquet.Schema;
 /// </remarks>
 public sealed class ParquetExportWriter : IAsyncDisposable
 {
-    private const long RowGroupBytes = 16L * 1024 * 1024;
+    private const long RowGroupBytes = 8L * 1024 * 1024;
 
     private readonly ParquetWriter _writer;
     private readonly DataField[] _fields;

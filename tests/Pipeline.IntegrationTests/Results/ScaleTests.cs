@@ -16,6 +16,8 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private const int Dims = 256;
 
+    private static readonly Guid SmallJob = Guid.Parse("00000000-0000-0000-0000-000000000001");
+
     private readonly string _model = ServiceEndpoints.NewModelId("scale");
     private Dictionary<string, string> _environment = [];
     private IHost _host = null!;
@@ -36,18 +38,27 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_200000Rows_Parquet_BoundedMemory_DuckDbCountsThemAll()
+    public async Task Export_200000Rows_Parquet_RunsWithinA96MiBHeap_DuckDbReadsThemAll()
     {
-        await InsertAsync(200_000);
+        // The first 20,000 rows belong to one job: the same export of a tenth of the rows gives the baseline.
+        await InsertAsync(20_000, SmallJob);
+        await InsertAsync(180_000, Guid.Parse("00000000-0000-0000-0000-000000000002"), offset: 20_000);
+        var small = await ExportAsync(20_000, _environment, "--job", SmallJob.ToString());
+        var all = await ExportAsync(200_000, _environment);
+        // The vectors alone are 195 MiB: with the managed heap capped at 96 MiB, an export that kept them would fail.
+        var capped = await ExportAsync(200_000, new Dictionary<string, string>(_environment) { ["DOTNET_GCHeapHardLimit"] = "0x6000000" });
+        log.WriteLine($"peak RSS: {small:0} MiB for 20,000 rows, {all:0} MiB for 200,000 rows, {capped:0} MiB for 200,000 rows with a 96 MiB heap limit");
+    }
+
+    private async Task<double> ExportAsync(long rows, Dictionary<string, string> environment, params string[] filter)
+    {
         var path = Path.Combine(Path.GetTempPath(), $"scale-{Guid.NewGuid():N}.parquet");
         try
         {
-            var (code, output) = await CliProcess.RunAsync(_environment, TimeSpan.FromMinutes(8), "export", _model, "--format", "parquet", "--out", path);
+            var (code, output) = await CliProcess.RunAsync(
+                environment, TimeSpan.FromMinutes(8), ["export", _model, "--format", "parquet", "--out", path, .. filter]);
             Assert.True(code == 0, output);
             log.WriteLine(output.Trim());
-            var peakMiB = double.Parse(output.Split("peak RSS ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
-            // 200,000 × 256 floats are 195 MiB: a bounded export stays well below holding them.
-            Assert.InRange(peakMiB, 1, 190);
 
             using var duck = new DuckDBConnection("DataSource=:memory:");
             duck.Open();
@@ -55,12 +66,14 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
             command.CommandText = $"SELECT count(*), count(DISTINCT uri), min(len(embedding)), max(len(embedding)), sum(embedding[7]) FROM read_parquet('{path}')";
             using var reader = command.ExecuteReader();
             Assert.True(reader.Read());
-            Assert.Equal(200_000L, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
-            Assert.Equal(200_000L, Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+            Assert.Equal(rows, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            Assert.Equal(rows, Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
             Assert.Equal(Dims, Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture));
             Assert.Equal(Dims, Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture));
-            var expected = await ScalarAsync<double>($"SELECT sum((embedding::real[])[7])::float8 FROM {ModelIdentity.TableFor(_model)}");
+            var where = filter.Length == 0 ? string.Empty : $"WHERE job_id = '{SmallJob}'";
+            var expected = await ScalarAsync<double>($"SELECT sum((embedding::real[])[7])::float8 FROM {ModelIdentity.TableFor(_model)} {where}");
             Assert.Equal(expected, Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture), 0.5);
+            return double.Parse(output.Split("peak RSS ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
         }
         finally
         {
@@ -88,13 +101,13 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
     }
 
     // Deterministic unit vectors far apart (random directions in 256 dimensions: cosine distances near 1).
-    private Task InsertAsync(int rows) => ExecuteAsync(
+    private Task InsertAsync(int rows, Guid? job = null, int offset = 0) => ExecuteAsync(
         $"""
         SELECT setseed(0.42);
         INSERT INTO {ModelIdentity.TableFor(_model)} (uri, content_id, job_id, model_id, embedding)
-        SELECT 'file:///scale/' || i || '.jpg', 'sha256:' || i, '00000000-0000-0000-0000-000000000001', '{_model}',
+        SELECT 'file:///scale/' || i || '.jpg', 'sha256:' || i, '{job ?? SmallJob}', '{_model}',
                l2_normalize(ARRAY(SELECT random() - 0.5 FROM generate_series(1, {Dims}) WHERE i > 0)::vector)
-        FROM generate_series(1, {rows}) AS i
+        FROM generate_series({offset + 1}, {offset + rows}) AS i
         """);
 
     private async Task ExecuteAsync(string sql)
