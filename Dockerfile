@@ -25,7 +25,7 @@ WORKDIR /src
 COPY . .
 RUN if [ "$GPU" = "true" ]; then scripts/publish.sh /app --gpu; else scripts/publish.sh /app; fi
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS cpu
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS cpu
 # OpenCvSharp's native library links GTK 3 (which brings pango, cairo, gdk-pixbuf, harfbuzz, freetype, X11), libdrm and libatomic.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libgtk-3-0t64 libdrm2 libatomic1 \
@@ -41,8 +41,8 @@ CMD ["dotnet", "/app/Pipeline.Worker.dll"]
 
 FROM ${CUDA_IMAGE} AS gpu
 ARG TENSORRT
-# The .NET runtime of the CPU image (same version, same Ubuntu release) rather than a distribution package.
-COPY --from=mcr.microsoft.com/dotnet/runtime:10.0 /usr/share/dotnet /usr/share/dotnet
+# The .NET + ASP.NET Core runtime of the CPU image (same version, same Ubuntu release) rather than a distribution package.
+COPY --from=mcr.microsoft.com/dotnet/aspnet:10.0 /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
     && apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates libssl3t64 libstdc++6 tzdata zlib1g \

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The README's main job on the embedded defaults: start the local services, run one worker with the
 # bundled MobileNetV2, index a folder (default: the bundled sample photos), print nearest neighbours.
-# Usage: scripts/demo.sh [FOLDER] [QUERY_IMAGE]
+# Ends by printing the search page's address; with --serve it keeps serving the page until Ctrl-C.
+# Usage: scripts/demo.sh [--serve] [FOLDER] [QUERY_IMAGE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+serve=false
+if [[ "${1:-}" == "--serve" ]]; then serve=true; shift; fi
 folder=${1:-samples/images}
 query=${2:-samples/images/motorcycle_left.png}
 
@@ -41,3 +44,13 @@ The same query in plain SQL (psql -h 127.0.0.1 -p ${PIPELINE_PG_PORT:-55432} -U 
   WHERE a.uri LIKE '%/motorcycle_left.png'
   ORDER BY a.embedding <=> b.embedding LIMIT 5;
 SQL
+
+port=${PIPELINE_Serve__Port:-8080}
+if $serve; then
+  echo
+  echo "== the search page: http://127.0.0.1:$port/ (jobs: /jobs, models: /models, near-duplicates: /duplicates); Ctrl-C stops"
+  pipeline serve --port "$port"
+else
+  echo
+  echo "The search page: scripts/demo.sh --serve, then open http://127.0.0.1:$port/ (or: pipeline serve --port $port)"
+fi

@@ -16,7 +16,7 @@ using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-/// <summary>The <c>pipeline</c> command line: enqueue, status, search, models, index.</summary>
+/// <summary>The <c>pipeline</c> command line: enqueue, status, search, retry, dead-letters, models, index, serve, export, duplicates.</summary>
 public static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
@@ -33,7 +33,10 @@ public static class SchedulerCli
             "  pipeline dead-letters list\n" +
             "  pipeline models\n" +
             "  pipeline models inspect ./resnet50.onnx\n" +
-            "  pipeline index mobilenetv2");
+            "  pipeline index mobilenetv2\n" +
+            "  pipeline serve --port 8080\n" +
+            "  pipeline export mobilenetv2 --format parquet --out vectors.parquet\n" +
+            "  pipeline duplicates mobilenetv2 --max-distance 0.1");
         root.Subcommands.Add(EnqueueCommand(output));
         root.Subcommands.Add(StatusCommand(output));
         root.Subcommands.Add(SearchCommand(output));
@@ -41,6 +44,9 @@ public static class SchedulerCli
         root.Subcommands.Add(RecoveryCommands.DeadLetters(output, StartHostAsync));
         root.Subcommands.Add(ModelsCommand.Create(output));
         root.Subcommands.Add(IndexCommand.Create(output));
+        root.Subcommands.Add(Serving.ServeCommand.Create(output));
+        root.Subcommands.Add(Export.ExportCommand.Create(output, StartHostAsync));
+        root.Subcommands.Add(Duplicates.DuplicatesCommand.Create(output, StartHostAsync));
         GuardedAction.Apply(root);
         CommandExamples.Apply(root);
         return root;

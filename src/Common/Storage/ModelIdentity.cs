@@ -28,6 +28,9 @@ public sealed partial record ModelIdentity(
         }
     }
 
+    /// <summary>Whether <paramref name="modelId"/> can name a table (see <see cref="ValidateId"/>).</summary>
+    public static bool IsValidId(string? modelId) => modelId is not null && IdPattern().IsMatch(modelId);
+
     public static string TableFor(string modelId)
     {
         ValidateId(modelId);

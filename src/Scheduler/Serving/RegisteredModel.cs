@@ -1,0 +1,8 @@
+namespace Pipeline.Scheduler.Serving;
+
+using Pipeline.Common.Storage;
+
+/// <summary>A row of the <c>models</c> table with what the pages show about its vectors.</summary>
+/// <param name="Rows">Stored vectors (exact below a million, else the planner's estimate).</param>
+/// <param name="HasIndex">Whether the HNSW index exists (built when the model's first job completes).</param>
+public sealed record RegisteredModel(ModelIdentity Identity, long Rows, bool HasIndex, DateTimeOffset CreatedAt);
