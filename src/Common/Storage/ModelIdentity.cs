@@ -17,8 +17,6 @@ public sealed partial record ModelIdentity(
     }
 
     /// <summary>Model ids become table names, so only a safe identifier subset is accepted.</summary>
-    public static bool IsValidId(string modelId) => IdPattern().IsMatch(modelId);
-
     public static void ValidateId(string modelId)
     {
         if (!IdPattern().IsMatch(modelId))

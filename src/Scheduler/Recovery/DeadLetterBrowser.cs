@@ -28,7 +28,7 @@ internal sealed class DeadLetterBrowser(RabbitMqConnector connector, JobRetries 
                 cancellationToken).ConfigureAwait(false);
             await using (channel.ConfigureAwait(false))
             {
-                await topology.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
+                await topology.DeclareAsync(connection, null, cancellationToken).ConfigureAwait(false);
                 await letters.DeclareAsync(channel, cancellationToken).ConfigureAwait(false);
                 if (action == DeadLetterAction.Purge)
                 {

@@ -9,5 +9,5 @@ internal sealed class BackboneEmbedder(Backbone backbone) : IEmbedder
 
     public int Width => backbone.Width;
 
-    public void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings) => backbone.Embed(inputs, count, embeddings);
+    public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings) => backbone.Embed(inputs, count, embeddings);
 }

@@ -11,6 +11,9 @@ internal interface IEmbedder
     /// <summary>Floats per vector.</summary>
     int Width { get; }
 
-    /// <summary>Embeds <paramref name="count"/> tensors laid end to end into <paramref name="embeddings"/> (count × width).</summary>
-    void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings);
+    /// <summary>
+    /// Embeds <paramref name="count"/> tensors laid end to end into <paramref name="embeddings"/> (count × width).
+    /// <paramref name="inputs"/> is read in place (zero copy): it must stay unmoved, e.g. pinned, for the call.
+    /// </summary>
+    void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings);
 }

@@ -4,19 +4,19 @@ using Pipeline.Common.Inference;
 
 /// <summary>
 /// One batch as the worker runs it: decoded image tensors copied once into consecutive slots of a pinned array, which
-/// ONNX Runtime reads in place through the zero-copy <see cref="Backbone.Embed(ReadOnlyMemory{float}, int, Span{float})"/>
+/// ONNX Runtime reads in place through the zero-copy <see cref="IEmbedder.Embed"/> (<see cref="Backbone.Embed(ReadOnlyMemory{float}, int, Span{float})"/>)
 /// (no second copy of the batch), and the pooled, L2-normalised vectors read back per slot. The benchmark's
 /// "inference alone" runs this same class, so it measures the worker's path.
 /// </summary>
 internal sealed class InferenceBatch
 {
-    private readonly Backbone _backbone;
+    private readonly IEmbedder _backbone;
     private readonly int _tensorLength;
     private readonly float[] _inputs;
     private readonly float[] _embeddings;
 
     /// <param name="capacity">Images per batch (<see cref="WorkerOptions.InferenceBatchSize"/>).</param>
-    public InferenceBatch(Backbone backbone, int capacity)
+    public InferenceBatch(IEmbedder backbone, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _backbone = backbone;
@@ -46,7 +46,7 @@ internal sealed class InferenceBatch
     /// <summary>Runs the staged images; <see cref="Embedding"/> then reads their vectors.</summary>
     public void Run() => _backbone.Embed(_inputs.AsMemory(0, Count * _tensorLength), Count, _embeddings.AsSpan(0, Count * _backbone.Width));
 
-    /// <summary>The vector of slot <paramref name="index"/> after <see cref="Run"/> (<see cref="Backbone.Width"/> floats).</summary>
+    /// <summary>The vector of slot <paramref name="index"/> after <see cref="Run"/> (<see cref="IEmbedder.Width"/> floats).</summary>
     public ReadOnlySpan<float> Embedding(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);

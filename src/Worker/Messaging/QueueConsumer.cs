@@ -107,7 +107,7 @@ internal sealed class QueueConsumer(
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
                 using var indexStop = new CancellationTokenSource();
                 var indexes = new IndexBuilder(dataSource, spec.Id, indexOptions.Value, logger);
-                var sink = new DatabaseBatchSink(writer, settler, indexes, indexStop.Token, databaseRetry, metrics, logger);
+                var sink = new DatabaseBatchSink(writer, settler, indexes, databaseRetry, metrics, logger, indexStop.Token);
                 using var pipeline = new StagePipeline(
                     fetcher, preprocessor, new BackboneEmbedder(backbone), sink, _options, metrics, time, logger);
 

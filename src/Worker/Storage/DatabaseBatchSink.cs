@@ -16,10 +16,10 @@ internal sealed class DatabaseBatchSink(
     EmbeddingWriter writer,
     MessageSettler settler,
     IndexBuilder indexes,
-    CancellationToken indexStop,
     DatabaseRetry retry,
     WorkerMetrics metrics,
-    ILogger logger)
+    ILogger logger,
+    CancellationToken indexStop)
     : IBatchSink
 {
 

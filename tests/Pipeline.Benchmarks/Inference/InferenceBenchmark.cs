@@ -24,7 +24,7 @@ internal static class InferenceBenchmark
             preprocessor.DecodeInto(images[i], spec, tensors[i]);
         }
 
-        var batch = new InferenceBatch(backbone, batchSize);
+        var batch = new InferenceBatch(new BackboneEmbedder(backbone), batchSize);
         RunOne(batch, tensors); // warm-up: first runs allocate ONNX Runtime's arenas
         RunOne(batch, tensors);
 

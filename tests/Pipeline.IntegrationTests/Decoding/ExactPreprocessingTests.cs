@@ -72,7 +72,7 @@ public sealed class ExactPreprocessingTests(ITestOutputHelper output)
     private static float[] Embed(Backbone backbone, float[] tensor)
     {
         var vector = new float[backbone.Width];
-        backbone.Embed(tensor.AsSpan(), 1, vector);
+        backbone.Embed(tensor.AsMemory(), 1, vector);
         return vector;
     }
 

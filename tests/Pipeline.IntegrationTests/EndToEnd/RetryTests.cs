@@ -97,13 +97,13 @@ public sealed class RetryTests
     }
 
     [Fact]
-    public async Task DeliveryLimit_BrokerDeadLettersAMessage_WorkerSettlesItAndTheJobCompletesAsFailed()
+    public async Task DeliveryLimit_MessageReturnedMaxDeliveriesTimes_DeadLetteredSettledAndTheJobCompletesAsFailed()
     {
         var modelId = ServiceEndpoints.NewModelId("limit");
         var prefix = "test." + Guid.NewGuid().ToString("N");
         var environment = ServiceEndpoints.ProcessEnvironment(modelId, prefix);
-        environment["PIPELINE_RabbitMq__MaxDeliveries"] = "1";
-        var options = new RabbitMqOptions { QueuePrefix = prefix, MaxDeliveries = 1 };
+        environment["PIPELINE_RabbitMq__MaxDeliveries"] = "2";
+        var options = new RabbitMqOptions { QueuePrefix = prefix, MaxDeliveries = 2 };
         var topology = new QueueTopology(options, modelId);
         using var scheduler = await SchedulerHarness.StartAsync(environment);
         await SchemaMigrator.EnsureAsync(scheduler.Get<PipelineDataSource>(), CancellationToken.None);
@@ -112,23 +112,26 @@ public sealed class RetryTests
         await jobs.CreateAsync(jobId, modelId, "test", force: false, CancellationToken.None);
         await jobs.MarkEnqueuedAsync(jobId, total: 2, skippedAtEnqueue: 0, batches: 1, CancellationToken.None);
 
-        // A message that keeps coming back (as after crashes): the quorum queue's delivery limit dead-letters it.
+        // A message that keeps coming back (as after crashes): returned twice, its next delivery is over the limit.
         var factory = new ConnectionFactory { Uri = new Uri(ServiceEndpoints.RabbitMq) };
         await using (var connection = await factory.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
-            await topology.DeclareAsync(channel, CancellationToken.None);
+            await topology.DeclareAsync(connection, null, CancellationToken.None);
             var message = new BatchMessage(jobId, 0, modelId, Force: false, [new ImageRef("file:///limit/a.jpg", null), new ImageRef("file:///limit/b.jpg", null)]);
             await channel.BasicPublishAsync(string.Empty, topology.Main, BatchMessageSerializer.Serialize(message));
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (await channel.MessageCountAsync(topology.Dead) == 0)
+            for (var returned = 0; returned < 2;)
             {
                 if (await channel.BasicGetAsync(topology.Main, autoAck: false, limit.Token) is { } got)
                 {
                     await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
+                    returned++;
                 }
-
-                await Task.Delay(50, limit.Token);
+                else
+                {
+                    await Task.Delay(50, limit.Token);
+                }
             }
         }
 
@@ -140,7 +143,7 @@ public sealed class RetryTests
         var failures = await jobs.GetFailuresAsync(jobId, 10, CancellationToken.None);
         Assert.Equal(2, failures.Count);
         Assert.All(failures, f => Assert.Equal(nameof(FailureReason.DeadLettered), f.Reason));
-        Assert.All(failures, f => Assert.Contains("delivery limit", f.Message, StringComparison.Ordinal));
+        Assert.All(failures, f => Assert.Contains("MaxDeliveries", f.Message, StringComparison.Ordinal));
         var letters = new DeadLetters(topology);
         using var parked = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await CountsAsync(letters) != (0u, 1u))

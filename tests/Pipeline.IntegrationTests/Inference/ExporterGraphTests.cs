@@ -54,7 +54,7 @@ public sealed class ExporterGraphTests
         var embeddings = new float[batch * backbone.Width];
         backbone.Embed(input, batch, embeddings);
         var single = new float[backbone.Width];
-        backbone.Embed(input.AsSpan(0, input.Length / batch), 1, single);
+        backbone.Embed(input.AsMemory(0, input.Length / batch), 1, single);
 
         Assert.Equal(width, backbone.Width);
         Assert.Equal(width, export.GetProperty("width").GetInt32());

@@ -93,14 +93,6 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits for the process to end on its own (e.g. refused at start-up) and returns the exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
-    }
-
     /// <summary>SIGKILL: no drain, no goodbye to the broker, like a preempted pod.</summary>
     public async Task KillAsync()
     {

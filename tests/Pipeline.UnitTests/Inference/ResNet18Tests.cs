@@ -60,7 +60,7 @@ public sealed class ResNet18Tests
         {
             preprocessor.DecodeInto(File.ReadAllBytes(f), backbone.Preprocess, tensor);
             var vector = new float[backbone.Width];
-            backbone.Embed(tensor.AsSpan(), 1, vector);
+            backbone.Embed(tensor.AsMemory(), 1, vector);
             return vector;
         }).ToArray();
 

@@ -12,7 +12,7 @@ public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClass
         var expected = new float[3 * BundledModel.Width];
         fixture.Backbone.Embed(images.SelectMany(i => i).ToArray().AsMemory(), 3, expected);
 
-        var batch = new InferenceBatch(fixture.Backbone, 4);
+        var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone), 4);
         batch.Add(new float[BundledModel.ImageLength]);
         batch.Run();
         batch.Clear();
@@ -33,7 +33,7 @@ public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClass
     [Fact]
     public void Add_BeyondCapacity_Throws()
     {
-        var batch = new InferenceBatch(fixture.Backbone, 1);
+        var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone), 1);
         batch.Add(new float[BundledModel.ImageLength]);
 
         Assert.Throws<InvalidOperationException>(() => batch.Add(new float[BundledModel.ImageLength]));

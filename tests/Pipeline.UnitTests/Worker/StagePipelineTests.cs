@@ -221,7 +221,7 @@ public sealed class StagePipelineTests : IDisposable
             _called.Dispose();
         }
 
-        public void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
+        public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings)
         {
             _called.Release();
             _open.Wait(Patience);
@@ -229,7 +229,7 @@ public sealed class StagePipelineTests : IDisposable
             for (var i = 0; i < count; i++)
             {
                 var sum = 0f;
-                foreach (var value in inputs.Slice(i * length, length))
+                foreach (var value in inputs.Span.Slice(i * length, length))
                 {
                     sum += value;
                 }
