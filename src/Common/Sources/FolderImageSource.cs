@@ -30,11 +30,12 @@ public sealed class FolderImageSource : IImageSource
 
     private readonly ILogger _logger;
 
-    public FolderImageSource(string root, ILogger<FolderImageSource>? logger = null)
+    /// <param name="logger">Warns about skipped names; none by default.</param>
+    public FolderImageSource(string root, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The absolute folder path.</summary>

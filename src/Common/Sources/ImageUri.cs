@@ -12,6 +12,8 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 public sealed partial class ImageUri
 {
+    private readonly Uri? _uri;
+
     private ImageUri(ImageUriKind kind, string value, BlobLocation? blob, string? localPath)
     {
         Kind = kind;
@@ -30,8 +32,6 @@ public sealed partial class ImageUri
     public const int MaxBytes = 2048;
 
     public ImageUriKind Kind { get; }
-
-    private readonly Uri? _uri;
 
     /// <summary>
     /// The canonical text of a blob or http(s) URL as a System.Uri (scheme, host, query). Its path properties are
