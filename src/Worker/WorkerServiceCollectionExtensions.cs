@@ -2,6 +2,7 @@ namespace Pipeline.Worker;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Messaging;
@@ -15,6 +16,9 @@ public static class WorkerServiceCollectionExtensions
         builder.AddPipelineCommon();
         builder.Services.AddOptions<WorkerOptions>()
             .Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency > 0
+                ? worker.DecodeConcurrency
+                : WorkerOptions.DefaultDecodeConcurrency(inference.Value, Environment.ProcessorCount))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<InferenceOptions>()
