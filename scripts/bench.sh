@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the local services, build in Release, and run the benchmark (README "Performance").
-# Arguments go to the benchmark: --smoke, --images N, --rss-images N, --enqueue-uris N,
-# --only inference,decode,e2e,rss,enqueue,write, --set PIPELINE_Section__Key=VALUE, --report FILE.
+# Arguments go to the benchmark: --smoke, --images N, --sample-images N, --rss-images N, --enqueue-uris N,
+# --only inference,decode,e2e,samples,rss,enqueue,write, --set PIPELINE_Section__Key=VALUE, --report FILE.
 # Run it on an otherwise quiet machine: every step measures CPU throughput.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

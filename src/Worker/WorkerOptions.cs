@@ -27,7 +27,7 @@ public sealed class WorkerOptions
     [Range(1, 512)]
     public int FetchConcurrency { get; set; } = 16;
 
-    /// <summary>Parallel decoders; 0 = one per core.</summary>
+    /// <summary>Parallel decoders; 0 = <see cref="DefaultDecodeConcurrency"/> (set at start from the inference settings).</summary>
     [Range(0, 256)]
     public int DecodeConcurrency { get; set; }
 
@@ -48,4 +48,19 @@ public sealed class WorkerOptions
     public int EffectivePrefetch => Prefetch > 0 ? Prefetch : Math.Max(4, 4 * (int)Math.Ceiling(InferenceBatchSize / (double)ExpectedMessageSize));
 
     public int EffectiveDecodeConcurrency => DecodeConcurrency > 0 ? DecodeConcurrency : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Decoders when <see cref="DecodeConcurrency"/> is 0: the cores the inference session does not use. With a GPU
+    /// provider inference takes no core and decoding is the bottleneck: all <paramref name="cores"/>. On the CPU with
+    /// <see cref="Inference.InferenceOptions.IntraOpThreads"/> = k: the other cores − k (at least one). On the CPU with
+    /// k = 0 ONNX Runtime's threads take every core but do not spin between batches, so the decoders share all of them
+    /// too (measured best on the 2-core benchmark machine, README "Performance").
+    /// </summary>
+    /// <param name="cores">Cores the process may use (<see cref="Environment.ProcessorCount"/>: the container's CPU limit).</param>
+    public static int DefaultDecodeConcurrency(Inference.InferenceOptions inference, int cores)
+    {
+        ArgumentNullException.ThrowIfNull(inference);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cores, 1);
+        return inference.IsGpu || inference.IntraOpThreads == 0 ? cores : Math.Max(1, cores - inference.IntraOpThreads);
+    }
 }

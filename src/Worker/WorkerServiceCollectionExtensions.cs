@@ -19,6 +19,9 @@ public static class WorkerServiceCollectionExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelFileValidator>());
         builder.Services.AddOptions<WorkerOptions>()
             .BindKnown(builder.Configuration.GetSection(WorkerOptions.Section))
+            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency > 0
+                ? worker.DecodeConcurrency
+                : WorkerOptions.DefaultDecodeConcurrency(inference.Value, Environment.ProcessorCount))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<InferenceOptions>()

@@ -7,16 +7,19 @@ internal sealed record BenchOptions
 {
     public const string Usage =
         """
-        usage: Pipeline.Benchmarks [--smoke] [--images N] [--rss-images N] [--enqueue-uris N]
+        usage: Pipeline.Benchmarks [--smoke] [--images N] [--sample-images N] [--rss-images N] [--enqueue-uris N]
                                    [--write-rows N] [--inference-seconds S] [--batch-size N]
                                    [--work DIR] [--report FILE] [--only STEP[,STEP…]]
                                    [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_…, MALLOC_… and Logging__… too)
-          steps: inference, decode, e2e, rss, enqueue, write
+          steps: inference, decode, e2e, samples, rss, enqueue, write
         Needs the services of scripts/services.sh and their settings in the environment.
         """;
 
     /// <summary>Generated photos for the decode and end-to-end runs (a mix of 500×375 and 1920×1080).</summary>
     public int Images { get; init; } = 2_000;
+
+    /// <summary>The README's ordinary-size sample photos repeated under distinct names, for the <c>samples</c> step.</summary>
+    public int SampleImages { get; init; } = 2_000;
 
     /// <summary>The second end-to-end run, compared with the first for flat memory (0 skips it).</summary>
     public int RssImages { get; init; } = 20_000;
@@ -45,7 +48,7 @@ internal sealed record BenchOptions
     /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's and glibc's knobs, logging.</summary>
     private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__", "MALLOC_"];
 
-    public static IReadOnlySet<string> AllSteps { get; } = new HashSet<string>(["inference", "decode", "e2e", "rss", "enqueue", "write"]);
+    public static IReadOnlySet<string> AllSteps { get; } = new HashSet<string>(["inference", "decode", "e2e", "samples", "rss", "enqueue", "write"]);
 
     public static BenchOptions? Parse(IReadOnlyList<string> args)
     {
@@ -54,6 +57,7 @@ internal sealed record BenchOptions
             {
                 Smoke = true,
                 Images = 64,
+                SampleImages = 64,
                 RssImages = 256,
                 EnqueueUris = 20_000,
                 WriteRows = 1_024,
@@ -69,6 +73,9 @@ internal sealed record BenchOptions
                     continue;
                 case "--images" when Int(value) is { } n:
                     options = options with { Images = n };
+                    break;
+                case "--sample-images" when Int(value) is { } n and > 0:
+                    options = options with { SampleImages = n };
                     break;
                 case "--rss-images" when Int(value) is { } n:
                     options = options with { RssImages = n };

@@ -36,6 +36,15 @@ internal static class BenchmarkRun
                 report.Decode = DecodeBenchmark.Run(images, backbone.Preprocess, report.DecodeThreads);
             }
 
+            if (options.Runs("samples"))
+            {
+                // 13 files' bytes, referenced SampleImages times: the decoders see the same mix the job below reads.
+                var samples = PhotoSet.SampleFiles(context.SamplesDirectory).Select(File.ReadAllBytes).ToList();
+                var repeated = Enumerable.Range(0, options.SampleImages).Select(i => samples[i % samples.Count]).ToList();
+                Progress($"2b. decode + preprocess of {repeated.Count:N0} README sample photos (ordinary sizes) on {Environment.ProcessorCount} threads");
+                report.SamplesDecode = DecodeBenchmark.Run(repeated, backbone.Preprocess, Environment.ProcessorCount);
+            }
+
             report.WriteDims = backbone.Width;
         }
 
@@ -46,6 +55,13 @@ internal static class BenchmarkRun
         {
             Progress($"3. end-to-end job on {files.Length:N0} photos");
             report.EndToEnd = await EndToEndBenchmark.RunAsync(context, photos, files.Length, cancellationToken);
+        }
+
+        if (options.Runs("samples"))
+        {
+            var linked = PhotoSet.EnsureSampleLinks(options.WorkDirectory, context.SamplesDirectory, options.SampleImages);
+            Progress($"5. end-to-end job on {options.SampleImages:N0} README sample photos (hard links: distinct URIs)");
+            report.SamplesEndToEnd = await EndToEndBenchmark.RunAsync(context, linked, options.SampleImages, cancellationToken);
         }
 
         if (options.Runs("rss") && options.RssImages > 0)

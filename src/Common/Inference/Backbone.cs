@@ -30,7 +30,7 @@ public sealed class Backbone : IDisposable
         _session = loaded.Session;
         _runOptions = loaded.RunOptions;
         _inputNames = [loaded.InputName];
-        _outputNames = [cut.FeatureOutput];
+        _outputNames = [loaded.OutputName];
         _mapShape = loaded.MapShape;
         _mapLength = checked((int)loaded.MapShape.Aggregate(1L, (a, b) => a * b));
         ModelId = spec.Id;
@@ -98,7 +98,9 @@ public sealed class Backbone : IDisposable
 
         var cut = HeadRemover.Remove(model, spec.Pooling, spec.GemP);
         options ??= BackboneOptions.Default;
-        var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, cut, options);
+        // Pooling always runs in the graph: ONNX Runtime returns [N, C], never the whole feature map.
+        var pooled = cut.AlreadyPooled ? cut : PoolingRewriter.PoolOutput(model, cut, spec.Pooling, spec.GemP);
+        var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, pooled, options);
         if (spec.ExpectedWidth is { } expectedWidth && expectedWidth != loaded.Width)
         {
             loaded.Session.Dispose();
@@ -187,16 +189,8 @@ public sealed class Backbone : IDisposable
             _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
         }
 
-        var maps = _maps.AsSpan(0, mapsLength);
-        if (Cut.AlreadyPooled)
-        {
-            maps.CopyTo(embeddings);
-        }
-        else
-        {
-            GlobalPooling.Pool(Pooling, maps, count, Width, Cut.Layout, embeddings, GemP);
-        }
-
+        // [N, C] already (pooled in the graph); L2 stays here, where it is N × C multiply-adds on the host.
+        _maps.AsSpan(0, mapsLength).CopyTo(embeddings);
         if (L2Normalize)
         {
             GlobalPooling.L2NormalizeRows(embeddings, Width);

@@ -9,7 +9,7 @@ namespace Pipeline.Common.Inference;
 /// <param name="MapShape">One image's output shape (batch axis left out).</param>
 /// <param name="Provider">Where the session runs: <c>CPU</c>, the configured <see cref="BackboneOptions.ProviderName"/>, or the CPU after a fallback.</param>
 internal sealed record LoadedSession(
-    InferenceSession Session, RunOptions RunOptions, string InputName, PreprocessSpec Preprocess, long[] MapShape, int Width, string Provider)
+    InferenceSession Session, RunOptions RunOptions, string InputName, string OutputName, PreprocessSpec Preprocess, long[] MapShape, int Width, string Provider)
 {
     public const string Cpu = "CPU";
 
@@ -58,7 +58,7 @@ internal sealed record LoadedSession(
             var (inputName, preprocess) = CheckInput(session, spec);
             var mapShape = WarmUp(session, runOptions, inputName, cut.FeatureOutput, preprocess);
             var width = ResolveWidth(mapShape, cut);
-            return new LoadedSession(session, runOptions, inputName, preprocess, mapShape, width, provider);
+            return new LoadedSession(session, runOptions, inputName, cut.FeatureOutput, preprocess, mapShape, width, provider);
         }
         catch
         {

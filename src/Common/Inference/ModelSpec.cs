@@ -66,7 +66,8 @@ public sealed record ModelSpec(
         {
             (true, _) => InModelPooling,
             (_, PoolingMode.Gem) => string.Create(CultureInfo.InvariantCulture, $"gem{GemP:0.###}"),
-            _ => Pooling.ToString().ToLowerInvariant(),
+            (_, PoolingMode.Avg or PoolingMode.Max) => Pooling.ToString().ToLowerInvariant(),
+            _ => throw new InvalidOperationException($"Unknown pooling mode {Pooling}."),
         };
         mode = layerNormalized ? mode + "+ln" : mode;
         return L2Normalize ? mode : mode + ";nol2";

@@ -74,16 +74,50 @@ internal static class PhotoSet
         return folder;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> hard links over the README's sample photos (ordinary, ImageNet-like sizes: 352×448 to
+    /// 1352×900, JPEG and PNG), each a distinct URI, so the case where reduced JPEG decoding does not apply is measured.
+    /// </summary>
+    public static string EnsureSampleLinks(string workDirectory, string samplesDirectory, int count)
+    {
+        var folder = Path.Combine(workDirectory, Invariant($"samples-v{Version}-{count}"));
+        var done = Path.Combine(folder, ".complete");
+        if (File.Exists(done))
+        {
+            return folder;
+        }
+
+        Directory.CreateDirectory(folder);
+        var originals = SampleFiles(samplesDirectory);
+        for (var i = 0; i < count; i++)
+        {
+            var original = originals[i % originals.Count];
+            var link = Path.Combine(folder, Invariant($"sample-{i:D6}-{Path.GetFileName(original)}"));
+            if (!File.Exists(link))
+            {
+                HardLinks.Create(original, link);
+            }
+        }
+
+        File.WriteAllText(done, string.Empty);
+        return folder;
+    }
+
+    /// <summary>The sample photos (JPEG and PNG) in name order.</summary>
+    public static IReadOnlyList<string> SampleFiles(string samplesDirectory)
+    {
+        var files = Directory.GetFiles(samplesDirectory)
+            .Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return files.Count > 0 ? files : throw new InvalidOperationException($"no sample photos in {samplesDirectory}");
+    }
+
     public static bool IsLarge(int index) => index % 2 == 1;
 
     private static List<Mat> LoadSamples(string samplesDirectory)
     {
-        var samples = Directory.GetFiles(samplesDirectory)
-            .Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(f => Cv2.ImRead(f, ImreadModes.Color))
-            .ToList();
-        return samples.Count > 0 ? samples : throw new InvalidOperationException($"no sample photos in {samplesDirectory}");
+        return [.. SampleFiles(samplesDirectory).Select(f => Cv2.ImRead(f, ImreadModes.Color))];
     }
 
     private static byte[] Generate(Mat sample, int index)

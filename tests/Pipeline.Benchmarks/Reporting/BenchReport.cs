@@ -18,6 +18,13 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
     public EndToEndResult? EndToEndLarge { get; set; }
 
+    /// <summary>Decode + preprocess of the README's sample photos (ordinary sizes: no reduced JPEG decoding).</summary>
+    public Throughput? SamplesDecode { get; set; }
+
+    public EndToEndResult? SamplesEndToEnd { get; set; }
+
+    public double? SamplesIdeal => Inference is { } i && SamplesDecode is { } d ? 1 / ((1 / d.PerSecond) + (1 / i.PerSecond)) : null;
+
     public EnqueueResult? EnqueueSmall { get; set; }
 
     public EnqueueResult? Enqueue { get; set; }
@@ -82,6 +89,22 @@ internal sealed class BenchReport(BenchOptions options, string machine)
             Line(text, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s{(Ideal is { } i ? $" ({large.Job.PerSecond / i:F2} × ideal)" : string.Empty)} |");
             Line(text, $"| machine CPU over the {large.Job.Items:N0}-photo job | {large.Cpu} |");
             Line(text, $"| worker peak RSS, {large.Job.Items:N0} photos | {Mib(large.WorkerPeakResidentBytes)}{(ResidentGrowth is { } growth ? $" ({growth:+0.0%;-0.0%} vs {EndToEnd!.Job.Items:N0})" : string.Empty)} |");
+        }
+
+        if (SamplesDecode is { } samplesDecode)
+        {
+            Line(text, $"| 2b. decode + preprocess alone, README sample photos ({samplesDecode.Items:N0}, 352×448 to 1352×900, JPEG and PNG) | {samplesDecode.PerSecond:F1} img/s |");
+        }
+
+        if (SamplesIdeal is { } samplesIdeal)
+        {
+            Line(text, $"| ideal on the sample photos, 1 / (1/decode 2b + 1/inference) | {samplesIdeal:F1} img/s |");
+        }
+
+        if (SamplesEndToEnd is { } samples)
+        {
+            Line(text, $"| 5. end-to-end job, {samples.Job.Items:N0} sample photos (repeated, distinct URIs) | {samples.Job.PerSecond:F1} img/s in {samples.Job.Elapsed.TotalSeconds:F1} s{(SamplesIdeal is { } si ? $" ({samples.Job.PerSecond / si:F2} × ideal)" : string.Empty)} |");
+            Line(text, $"| worker peak RSS, {samples.Job.Items:N0} sample photos | {Mib(samples.WorkerPeakResidentBytes)} |");
         }
 
         foreach (var enqueue in new[] { EnqueueSmall, Enqueue })

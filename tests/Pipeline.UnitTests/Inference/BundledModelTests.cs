@@ -94,7 +94,7 @@ public sealed class BundledModelTests(BundledBackboneFixture fixture) : IClassFi
         var (maps, _) = OrtRunner.Run(cutModel, images, inputShape);
         var ours = new float[Batch * BundledModel.Width];
 
-        GlobalPooling.Pool(PoolingMode.Avg, maps, Batch, BundledModel.Width, TensorLayout.Nchw, ours);
+        HandPooling.Pool(PoolingMode.Avg, maps, Batch, BundledModel.Width, TensorLayout.Nchw, ours);
 
         var (theirs, step) = RunModelsOwnPooling(bytes, images, inputShape);
         HeadRemoverTests.AssertClose(theirs, ours, tolerance: step);

@@ -5,6 +5,20 @@ namespace Pipeline.UnitTests.Inference;
 /// <summary>Global pooling written out loop by loop, independently of <see cref="GlobalPooling"/>, in double precision.</summary>
 internal static class HandPooling
 {
+    /// <summary>The reference the in-graph pooling is checked against: <paramref name="count"/> maps into <paramref name="pooled"/>.</summary>
+    public static void Pool(PoolingMode mode, ReadOnlySpan<float> maps, int count, int channels, TensorLayout layout, Span<float> pooled, float gemP = GlobalPooling.DefaultGemP)
+    {
+        var array = maps.ToArray();
+        var result = mode switch
+        {
+            PoolingMode.Avg => Average(array, count, channels, layout),
+            PoolingMode.Max => Max(array, count, channels, layout),
+            PoolingMode.Gem => Gem(array, count, channels, layout, gemP),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown pooling mode"),
+        };
+        result.CopyTo(pooled);
+    }
+
     public static float[] Average(float[] maps, int count, int channels, TensorLayout layout) =>
         Reduce(maps, count, channels, layout, values => values.Average());
 

@@ -25,7 +25,7 @@ public sealed class HeadCheckTests
         backbone.Embed(images, Batch, embeddings);
 
         var expected = new float[Batch * Channels];
-        GlobalPooling.Pool(PoolingMode.Avg, ConvReluNchw(images, Batch), Batch, Channels, TensorLayout.Nchw, expected);
+        HandPooling.Pool(PoolingMode.Avg, ConvReluNchw(images, Batch), Batch, Channels, TensorLayout.Nchw, expected);
         GlobalPooling.L2NormalizeRows(expected, Channels);
         AssertClose(expected, embeddings);
         Assert.Equal(["classifier (Conv)"], backbone.Cut.RemovedLearnedLayers);

@@ -135,8 +135,8 @@ public sealed class HeadRemoverHeadsTests
         AssertClose(expectedMaps, maps);
         var average = new float[Batch * channels];
         var max = new float[Batch * channels];
-        GlobalPooling.Pool(PoolingMode.Avg, maps, Batch, channels, layout, average);
-        GlobalPooling.Pool(PoolingMode.Max, maps, Batch, channels, layout, max);
+        HandPooling.Pool(PoolingMode.Avg, maps, Batch, channels, layout, average);
+        HandPooling.Pool(PoolingMode.Max, maps, Batch, channels, layout, max);
         AssertClose(HandPooling.Average(expectedMaps, Batch, channels, layout), average);
         AssertClose(HandPooling.Max(expectedMaps, Batch, channels, layout), max);
     }

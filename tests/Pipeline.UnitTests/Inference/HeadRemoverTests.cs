@@ -47,18 +47,21 @@ public sealed class HeadRemoverTests
     }
 
     [Fact]
-    public void Remove_NchwFeatureMap_PoolsToHandComputedAverageAndMax()
+    public void PoolOutput_NchwFeatureMap_PoolsInTheGraphToHandComputedAverageAndMax()
     {
         // One image, channel c at pixel s: W·x + b by hand with x = (1, 2, 3) at every pixel but the last, (-1, 0, 4) there.
         float[] image = [1, 1, 1, -1, 2, 2, 2, 0, 3, 3, 3, 4];
-        var model = NchwGlobalAveragePool();
-        HeadRemover.Remove(model);
-        var (maps, _) = OrtRunner.Run(model, image, [1, 3, Side, Side]);
-        var average = new float[Channels];
-        var max = new float[Channels];
+        float[] Pooled(PoolingMode mode)
+        {
+            var model = NchwGlobalAveragePool();
+            PoolingRewriter.PoolOutput(model, HeadRemover.Remove(model), mode, GlobalPooling.DefaultGemP);
+            var (pooled, shape) = OrtRunner.Run(model, image, [1, 3, Side, Side]);
+            Assert.Equal([1L, Channels], shape);
+            return pooled;
+        }
 
-        GlobalPooling.Average(maps, TensorLayout.Nchw, average);
-        GlobalPooling.Max(maps, TensorLayout.Nchw, max);
+        var average = Pooled(PoolingMode.Avg);
+        var max = Pooled(PoolingMode.Max);
 
         // Pixels 0-2: (2.1, 0.3, 2.0, 1.3); pixel 3: (0, 0, 5.0, 1.8) after ReLU (raw -0.9, -2.2, 5, 1.8).
         AssertClose([6.3f / 4, 0.9f / 4, 11f / 4, 5.7f / 4], average);

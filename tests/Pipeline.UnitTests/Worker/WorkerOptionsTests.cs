@@ -1,6 +1,11 @@
 namespace Pipeline.UnitTests.Worker;
 
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Pipeline.Worker;
+using Pipeline.Worker.Inference;
 
 public sealed class WorkerOptionsTests
 {
@@ -15,4 +20,36 @@ public sealed class WorkerOptionsTests
     [Fact]
     public void EffectivePrefetch_Configured_WinsOverAuto() =>
         Assert.Equal(7, new WorkerOptions { Prefetch = 7 }.EffectivePrefetch);
+
+    [Theory]
+    [InlineData(ExecutionProvider.Cuda, 0, 8, 8)]
+    [InlineData(ExecutionProvider.TensorRt, 4, 8, 8)]
+    [InlineData(ExecutionProvider.Cpu, 0, 8, 8)]
+    [InlineData(ExecutionProvider.Cpu, 2, 8, 6)]
+    [InlineData(ExecutionProvider.Cpu, 8, 8, 1)]
+    [InlineData(ExecutionProvider.Cpu, 1, 2, 1)]
+    public void DefaultDecodeConcurrency_TakesTheCoresInferenceLeaves(ExecutionProvider provider, int intraOpThreads, int cores, int expected) =>
+        Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(new InferenceOptions { ExecutionProvider = provider, IntraOpThreads = intraOpThreads }, cores));
+
+    [Theory]
+    [InlineData("Cpu", "1", "0")]
+    [InlineData("Cuda", "0", "0")]
+    [InlineData("Cpu", "1", "5")]
+    public void AddWorker_DecodeConcurrency_ResolvedFromInferenceUnlessSet(string provider, string intraOpThreads, string configured)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Inference:ExecutionProvider"] = provider,
+            ["Inference:IntraOpThreads"] = intraOpThreads,
+            ["Worker:DecodeConcurrency"] = configured,
+        });
+        builder.AddWorker();
+        using var host = builder.Build();
+
+        var expected = configured != "0"
+            ? int.Parse(configured, System.Globalization.CultureInfo.InvariantCulture)
+            : WorkerOptions.DefaultDecodeConcurrency(host.Services.GetRequiredService<IOptions<InferenceOptions>>().Value, Environment.ProcessorCount);
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.EffectiveDecodeConcurrency);
+    }
 }

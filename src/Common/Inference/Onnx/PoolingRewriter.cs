@@ -15,6 +15,7 @@ internal static class PoolingRewriter
     public static string Retarget(GraphIndex index, GlobalPoolingNode pooling, PoolingMode mode, float gemP)
     {
         var node = pooling.Node;
+        _ = GlobalOp(mode);
         if (pooling.Quantization is not null)
         {
             // QLinearGlobalAveragePool has no max or GeM sibling that reads the same quantized input.
@@ -29,13 +30,7 @@ internal static class PoolingRewriter
         }
 
         var global = node.OpType is "GlobalAveragePool" or "GlobalMaxPool";
-        node.OpType = (mode, global) switch
-        {
-            (PoolingMode.Max, true) => "GlobalMaxPool",
-            (PoolingMode.Max, false) => "ReduceMax",
-            (_, true) => "GlobalAveragePool",
-            _ => "ReduceMean",
-        };
+        node.OpType = global ? GlobalOp(mode) : ReduceOp(mode);
         var description = pooling.Describe();
         if (mode != PoolingMode.Gem)
         {
@@ -54,7 +49,7 @@ internal static class PoolingRewriter
     public static (string Pooled, string Description) InsertChannelsLast(GraphIndex index, string map, NodeProto anchor, PoolingMode mode, float gemP, long opset)
     {
         var graph = index.Graph;
-        var op = mode == PoolingMode.Max ? "ReduceMax" : "ReduceMean";
+        var op = ReduceOp(mode);
         var node = new NodeProto
         {
             Name = index.NewName($"{map}_{op}"),
@@ -88,7 +83,104 @@ internal static class PoolingRewriter
         return (pooled, description);
     }
 
-    // (mean of max(x, ε)^p)^(1/p), as GlobalPooling.GeneralizedMean computes it; the pooling node keeps averaging.
+    /// <summary>
+    /// Pools the feature map the cut graph ends in, inside the graph, so ONNX Runtime returns [N, C] rather than the
+    /// whole map (on a GPU that also spares copying the map to the host): GlobalAveragePool/GlobalMaxPool (NCHW) or
+    /// ReduceMean/ReduceMax over the spatial axes (NHWC), wrapped as GeM when asked, then Flatten to [N, C].
+    /// Keras <c>pooling='avg'|'max'</c>; GeM as Radenović et al., (mean of max(x, 1e-6)^p)^(1/p).
+    /// </summary>
+    /// <returns><paramref name="cut"/> with its output now the pooled [N, C] value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A pooling mode this code does not know.</exception>
+    public static HeadCut PoolOutput(ModelProto model, HeadCut cut, PoolingMode mode, float gemP)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(cut);
+        var graph = model.Graph;
+        var index = new GraphIndex(graph);
+        var map = cut.FeatureOutput;
+        var declared = graph.Output.FirstOrDefault(o => o.Name == map)?.Type?.TensorType?.Shape;
+        var rank = declared is { Dim.Count: > 2 } ? declared.Dim.Count : 4;
+        var pooled = index.NewName($"{map}_pooled");
+        NodeProto node;
+        if (cut.Layout == TensorLayout.Nchw)
+        {
+            var op = GlobalOp(mode);
+            node = new NodeProto { Name = index.NewName($"{map}_{op}"), OpType = op, Input = { map }, Output = { pooled } };
+            graph.Node.Add(node);
+        }
+        else
+        {
+            var op = ReduceOp(mode);
+            var axes = Enumerable.Range(1, rank - 2).Select(a => (long)a).ToArray();
+            node = new NodeProto
+            {
+                Name = index.NewName($"{map}_{op}"),
+                OpType = op,
+                Input = { map },
+                Output = { pooled },
+                Attribute = { new AttributeProto { Name = "keepdims", I = 1, Type = AttributeProto.Types.AttributeType.Int } },
+            };
+            // Opset 18 moved the axes from an attribute to an input.
+            if (Opset(model) >= 18)
+            {
+                var constant = Constant(index, $"{map}_pooled_axes", new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Dims = { axes.Length }, Int64Data = { axes } });
+                graph.Node.Add(constant);
+                node.Input.Add(constant.Output[0]);
+            }
+            else
+            {
+                node.Attribute.Add(new AttributeProto { Name = "axes", Ints = { axes }, Type = AttributeProto.Types.AttributeType.Ints });
+            }
+
+            graph.Node.Add(node);
+        }
+
+        if (mode == PoolingMode.Gem)
+        {
+            WrapAsGem(index, node, gemP);
+        }
+
+        var vector = index.NewName($"{map}_vector");
+        graph.Node.Add(new NodeProto
+        {
+            Name = index.NewName($"{vector}_Flatten"),
+            OpType = "Flatten",
+            Input = { pooled },
+            Output = { vector },
+            Attribute = { new AttributeProto { Name = "axis", I = 1, Type = AttributeProto.Types.AttributeType.Int } },
+        });
+
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(declared is { Dim.Count: > 0 } ? declared.Dim[0].Clone() : new TensorShapeProto.Types.Dimension());
+        shape.Dim.Add(cut.Channels is { } c ? new TensorShapeProto.Types.Dimension { DimValue = c } : new TensorShapeProto.Types.Dimension());
+        graph.Output.Clear();
+        graph.Output.Add(new ValueInfoProto
+        {
+            Name = vector,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = FloatType, Shape = shape } },
+        });
+        return cut with { FeatureOutput = vector, AlreadyPooled = true };
+    }
+
+    // Every switch on the mode names each one: a mode added later fails loudly instead of averaging.
+    private static string GlobalOp(PoolingMode mode) => mode switch
+    {
+        PoolingMode.Avg or PoolingMode.Gem => "GlobalAveragePool",
+        PoolingMode.Max => "GlobalMaxPool",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown pooling mode"),
+    };
+
+    private static string ReduceOp(PoolingMode mode) => mode switch
+    {
+        PoolingMode.Avg or PoolingMode.Gem => "ReduceMean",
+        PoolingMode.Max => "ReduceMax",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown pooling mode"),
+    };
+
+    private static long Opset(ModelProto model) =>
+        model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx")?.Version ?? 1;
+
+    // (mean of max(x, ε)^p)^(1/p); the pooling node keeps averaging.
     private static void WrapAsGem(GraphIndex index, NodeProto pooling, float p)
     {
         var map = pooling.Input[0];
