@@ -43,7 +43,7 @@ internal static partial class EndToEndBenchmark
 
             // The HNSW index is built once, when the model's first job completes: reported apart, it is not per image.
             var indexWatch = Stopwatch.StartNew();
-            await worker.WaitForOutputAsync("HNSW index ensured", Startup, cancellationToken);
+            await worker.WaitForOutputAsync("HNSW index: Built", Startup, cancellationToken);
             var indexBuild = indexWatch.Elapsed;
             await worker.StopAsync(cancellationToken);
             if (Environment.GetEnvironmentVariable("PIPELINE_BENCH_WORKER_LOG") is { Length: > 0 } log)
