@@ -37,6 +37,22 @@ internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineA
             "pipeline index mobilenetv2                                # build the HNSW index (or finish a cancelled build)",
             "PIPELINE_Index__MaintenanceWorkMem=4GB PIPELINE_Index__MaxParallelMaintenanceWorkers=7 pipeline index mobilenetv2 --rebuild",
         ],
+        ["serve"] =
+        [
+            "pipeline serve                                            # http://127.0.0.1:8080/: search, jobs, models, duplicates, /api",
+            "pipeline serve --host '*' --port 8080                     # every interface (set PIPELINE_Serve__BearerToken)",
+        ],
+        ["export"] =
+        [
+            "pipeline export mobilenetv2 --format parquet --out vectors.parquet",
+            "pipeline export mobilenetv2 --job 0193a7c2-… --format npy --out vectors.npy   # + vectors.npy.uris.txt, .meta.json",
+            "pipeline export mobilenetv2 --since 2026-11-01T00:00:00Z --format parquet --out new.parquet",
+        ],
+        ["duplicates"] =
+        [
+            "pipeline duplicates mobilenetv2 --max-distance 0.15 > groups.csv",
+            "pipeline duplicates mobilenetv2 --job 0193a7c2-… --max-distance 0.15 --format json --out groups.json",
+        ],
         ["search"] =
         [
             "pipeline search ./query.jpg                               # the 5 nearest stored images",

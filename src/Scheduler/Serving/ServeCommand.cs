@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 /// <summary><c>pipeline serve</c>: the search, jobs, models and duplicates pages and the JSON API on Kestrel, until Ctrl-C or SIGTERM.</summary>
@@ -34,9 +35,12 @@ public static class ServeCommand
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
             await output.WriteLineAsync($"serving on {address}/ (Ctrl-C stops)").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Ctrl-C reaches the command line's token; SIGTERM (Kubernetes) reaches the host's lifetime, which owns that signal.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+                cancellationToken, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -45,6 +45,7 @@ public static class ServingEndpoints
             width = m.Identity.Dims,
             column = m.Identity.Storage.Describe(),
             rows = m.Rows,
+            readable = m.IsReadable,
             hnswIndex = m.HasIndex,
         })));
         api.MapGet("/search", ApiStoredSearchAsync);
@@ -58,7 +59,7 @@ public static class ServingEndpoints
     private static async Task<IResult> SearchPageAsync(
         HttpRequest request, SearchService searches, ServingQueries queries, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
     {
-        var models = (await queries.ModelsAsync(ct)).Select(m => m.Identity.ModelId).ToList();
+        var models = (await queries.ModelsAsync(ct)).Where(m => m.IsReadable).Select(m => m.Identity.ModelId).ToList();
         var model = request.Query["model"].FirstOrDefault() ?? (models.Contains(embedder.ModelId) ? embedder.ModelId : models.FirstOrDefault());
         var parameters = SearchParameters.From(request.Query, options.Value);
         var id = long.TryParse(request.Query["id"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var rowId) ? rowId : (long?)null;
@@ -87,7 +88,7 @@ public static class ServingEndpoints
         HttpRequest request, SearchService searches, ServingQueries queries, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        var models = (await queries.ModelsAsync(ct)).Select(m => m.Identity.ModelId).ToList();
+        var models = (await queries.ModelsAsync(ct)).Where(m => m.IsReadable).Select(m => m.Identity.ModelId).ToList();
         var model = form["model"].FirstOrDefault() ?? embedder.ModelId;
         var parameters = SearchParameters.From(name => form[name].FirstOrDefault(), options.Value);
         var file = form.Files.GetFile("image");
@@ -129,7 +130,7 @@ public static class ServingEndpoints
     private static async Task<IResult> DuplicatesPageAsync(
         HttpRequest request, SearchService searches, ServingQueries queries, DuplicateFinder finder, UploadEmbedder embedder, CancellationToken ct)
     {
-        var models = (await queries.ModelsAsync(ct)).Select(m => m.Identity.ModelId).ToList();
+        var models = (await queries.ModelsAsync(ct)).Where(m => m.IsReadable).Select(m => m.Identity.ModelId).ToList();
         var model = request.Query["model"].FirstOrDefault() ?? (models.Contains(embedder.ModelId) ? embedder.ModelId : models.FirstOrDefault());
         var distance = double.TryParse(request.Query["max_distance"], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0.1;
         var jobText = request.Query["job"].FirstOrDefault();

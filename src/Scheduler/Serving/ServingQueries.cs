@@ -178,21 +178,31 @@ public sealed class ServingQueries(PipelineDataSource dataSource)
         NpgsqlConnection connection, ModelIdentity model, CancellationToken cancellationToken)
     {
         long estimate;
-        bool hasTable, hasIndex;
+        bool hasTable, hasIndex, readable;
+        // A read-only role may be granted some models' tables only: the others are listed, not counted.
         await using (var command = new NpgsqlCommand(
-            "SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL, coalesce((SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)), 0)",
+            """
+            SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL,
+                   coalesce((SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)), 0),
+                   CASE WHEN to_regclass($1) IS NULL THEN false ELSE has_table_privilege(to_regclass($1), 'SELECT') END
+            """,
             connection))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model.Table });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EmbeddingIndex.IndexName(model) });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (hasTable, hasIndex, estimate) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetInt64(2));
+            (hasTable, hasIndex, estimate, readable) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetBoolean(3));
         }
 
         if (!hasTable)
         {
             return (0, false);
+        }
+
+        if (!readable)
+        {
+            return (RegisteredModel.NotReadable, hasIndex);
         }
 
         if (estimate >= ExactCountLimit)

@@ -1,6 +1,7 @@
 namespace Pipeline.IntegrationTests.Results;
 
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenCvSharp;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
@@ -66,14 +67,32 @@ public sealed class ResultsFixture : IAsyncLifetime
         Job = await Scheduler.Get<Enqueuer>().RunAsync(new FolderImageSource(Folder), ModelId, false, 4, timeout.Token);
         await WaitForJobAsync(Job.JobId, timeout.Token);
 
+        // The page runs as a role that may only read: what the README promises is enough.
         var serverEnvironment = new Dictionary<string, string>(Environment)
         {
             ["PIPELINE_Serve__Port"] = "0",
             ["PIPELINE_Serve__BearerToken"] = Token,
+            ["PIPELINE_Postgres__ConnectionString"] = await ReadOnlyRoleAsync(),
         };
         Server = CliProcess.Start(serverEnvironment, "serve");
         await Server.WaitForOutputAsync("serving on ", TimeSpan.FromMinutes(2));
         Address = Server.StandardOutput.Split("serving on ", 2)[1].Split(' ', 2)[0].TrimEnd('/');
+    }
+
+    /// <summary>A login role with SELECT on the pipeline's tables and nothing else (local services trust loopback).</summary>
+    private async Task<string> ReadOnlyRoleAsync()
+    {
+        var role = "ro_" + ModelId;
+        var admin = new NpgsqlConnectionStringBuilder(ServiceEndpoints.Postgres) { Username = "postgres" };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                $"CREATE ROLE {role} LOGIN; GRANT SELECT ON models, jobs, job_batches, failures, {ModelIdentity.TableFor(ModelId)} TO {role}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(ServiceEndpoints.Postgres) { Username = role }.ConnectionString;
     }
 
     public string Uri(string fileName) => new Uri(Path.Combine(Folder, fileName)).AbsoluteUri;
@@ -81,6 +100,13 @@ public sealed class ResultsFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Server?.Dispose();
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServiceEndpoints.Postgres) { Username = "postgres" }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP OWNED BY ro_{ModelId}; DROP ROLE IF EXISTS ro_{ModelId}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
         await _worker.StopAsync(TimeSpan.FromMinutes(1));
         await _worker.DisposeAsync();
         Scheduler.Dispose();

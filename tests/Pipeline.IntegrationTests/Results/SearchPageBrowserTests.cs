@@ -95,6 +95,13 @@ public sealed class SearchPageBrowserTests(ResultsFixture fixture, ITestOutputHe
         using var notImage = new ByteArrayContent("<html>no</html>"u8.ToArray());
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync($"/api/search?model={fixture.ModelId}", notImage)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/search?model=no_such_model&id=1")).StatusCode);
+        // Over the 20 MiB default: refused from its Content-Length (Expect: 100-continue, so the body is never sent).
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, $"/api/search?model={fixture.ModelId}")
+        {
+            Content = new ByteArrayContent(new byte[(20 * 1024 * 1024) + 1]),
+        };
+        tooLarge.Headers.ExpectContinue = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await http.SendAsync(tooLarge)).StatusCode);
 
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("pipeline_serve_searches_total{kind=\"upload\"}", metrics, StringComparison.Ordinal);

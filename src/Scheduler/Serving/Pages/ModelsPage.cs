@@ -21,7 +21,7 @@ public static class ModelsPage
                 .Append("<td><code title=\"").Append(Html.Encode(id.WeightsSha256)).Append("\">").Append(Html.Encode(id.WeightsSha256[..Math.Min(16, id.WeightsSha256.Length)]))
                 .Append("…</code></td><td>").Append(Html.Encode(id.Preprocessing)).Append("</td><td>").Append(Html.Encode(id.Pooling))
                 .Append("</td><td class=\"num\">").Append(id.Dims.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
-                .Append(Html.Encode(id.Storage.Describe())).Append("</td><td class=\"num\">").Append(Html.Number(m.Rows)).Append("</td><td>")
+                .Append(Html.Encode(id.Storage.Describe())).Append("</td><td class=\"num\">").Append(m.IsReadable ? Html.Number(m.Rows) : "no SELECT right").Append("</td><td>")
                 .Append(m.HasIndex ? "yes" : "not yet (built when the first job completes)").Append("</td><td>")
                 .Append(m.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
