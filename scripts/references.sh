@@ -3,6 +3,8 @@
 #   python3-torchvision (torch 1.13)  torchvision classifiers exported with torch.onnx (seeded weights)
 #   python3-onnx                       the exporter's ONNX serialisation
 #   python3-numpy, python3-pil         Pillow's decoding and resampling (the reference preprocessing)
+#   chromium                           the real browser the `pipeline serve` page tests drive with Playwright
+#                                      (Playwright's own browser download cannot work here)
 #
 # Usage: scripts/references.sh [install|build]
 #   install  apt-get install the packages that are missing (idempotent; prints what it installs)
@@ -14,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY=/usr/bin/python3
-PACKAGES=(python3-torchvision python3-onnx python3-numpy python3-pil)
+PACKAGES=(python3-torchvision python3-onnx python3-numpy python3-pil chromium)
 SCRIPTS_DIR="$ROOT/scripts/references"
 LOG_DIR="$ROOT/.local/logs"
 
