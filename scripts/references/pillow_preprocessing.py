@@ -4,6 +4,7 @@ For every photo in samples/images (Debian's python3-pil and python3-numpy):
   <photo>.torch.f32   torchvision's eval transform: Resize(256) (bilinear, antialias), CenterCrop(224), ToTensor,
                       Normalize(ImageNet mean, std) -> float32 [3, 224, 224]
   <photo>.squash.u8   keras.utils.load_img(path, target_size=(224, 224)) (interpolation 'nearest') -> uint8 [224, 224, 3] RGB
+  <photo>.squash_bilinear.u8   the same with interpolation='bilinear'
 Both open the file as those libraries do (PIL.Image.open, full decode) after ImageOps.exif_transpose and convert('RGB').
 torchvision's transform is written out with Pillow calls (torchvision 0.14 transforms/functional_pil.py and functional.py):
 the short side to 256, the long side int(256 * long / short); crop offsets int(round((side - 224) / 2.0)).
@@ -43,9 +44,9 @@ def torch_eval(image):
     return np.ascontiguousarray(x.transpose(2, 0, 1), dtype=np.float32)
 
 
-def keras_load_img(image):
+def keras_load_img(image, resample=Image.NEAREST):
     if image.size != (SIZE, SIZE):
-        image = image.resize((SIZE, SIZE), Image.NEAREST)
+        image = image.resize((SIZE, SIZE), resample)
     return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
 
 
@@ -57,6 +58,7 @@ def main():
         image = load(os.path.join(folder, name))
         torch_eval(image).tofile(os.path.join(OUT, name + ".torch.f32"))
         keras_load_img(image).tofile(os.path.join(OUT, name + ".squash.u8"))
+        keras_load_img(image, Image.BILINEAR).tofile(os.path.join(OUT, name + ".squash_bilinear.u8"))
         print(f"  {name}: {image.size[0]}x{image.size[1]}", file=sys.stderr)
     with open(os.path.join(OUT, "photos.json"), "w") as f:
         json.dump(photos, f, indent=1)

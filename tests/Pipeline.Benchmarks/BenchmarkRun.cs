@@ -34,6 +34,9 @@ internal static class BenchmarkRun
                 report.DecodeThreads = Environment.ProcessorCount;
                 Progress($"2. decode + preprocess of {images.Count:N0} photos on {report.DecodeThreads} threads");
                 report.Decode = DecodeBenchmark.Run(images, backbone.Preprocess, report.DecodeThreads);
+                Progress("   the same with Model:Fidelity=Exact (full decode, Pillow's resampling)");
+                report.DecodeExact = DecodeBenchmark.Run(
+                    images, backbone.Preprocess with { Fidelity = PreprocessFidelity.Exact }, report.DecodeThreads);
             }
 
             if (options.Runs("samples"))

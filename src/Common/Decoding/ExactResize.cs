@@ -6,7 +6,7 @@ namespace Pipeline.Common.Decoding;
 /// <summary>
 /// <see cref="PreprocessFidelity.Exact"/>: a fully decoded image brought to the model's square exactly as the entry's
 /// reference pipeline does it with Pillow — torchvision's eval transform (<c>Resize(short)</c>, then <c>CenterCrop(size)</c>)
-/// or Keras' <c>load_img(target_size=(size, size))</c> (nearest).
+/// or Keras' <c>load_img(target_size=(size, size))</c> (nearest, or bilinear when chosen).
 /// </summary>
 internal static class ExactResize
 {
@@ -23,7 +23,11 @@ internal static class ExactResize
         var source = image.AsSpan<byte>();
         var output = square.AsSpan<byte>();
         var (width, height) = (image.Width, image.Height);
-        if (spec.Resize == ResizePolicy.Squash)
+        if (spec.Resize == ResizePolicy.Squash && spec.Interpolation == ResizeInterpolation.Bilinear)
+        {
+            PillowResize.Bilinear(source, width * 3, width, height, size, size, (0, 0, size, size), output);
+        }
+        else if (spec.Resize == ResizePolicy.Squash)
         {
             PillowResize.Nearest(source, width * 3, width, height, size, size, output);
         }

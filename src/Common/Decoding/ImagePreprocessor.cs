@@ -64,6 +64,12 @@ public sealed class ImagePreprocessor
         // Refuse decompression bombs from the declared size, before OpenCV allocates anything.
         CheckPixels(width, height, "declares");
 
+        // An APNG decodes to its default image, as Pillow shows it (see DecoderSemantics).
+        if (DecoderSemantics.DefaultImage(encoded, format) is { } defaultImage)
+        {
+            encoded = defaultImage.Span;
+        }
+
         if (spec.Fidelity == PreprocessFidelity.Exact)
         {
             // Full decode (no DCT-domain reduction), then Pillow's resampling: the reference pipeline's pixels.
@@ -153,7 +159,9 @@ public sealed class ImagePreprocessor
         if (decoded.Empty() || decoded.Type() != MatType.CV_8UC3)
         {
             decoded.Dispose();
-            throw new ImageFailureException(FailureReason.Undecodable, Invariant($"OpenCV could not decode the {format} image (corrupt or truncated)"));
+            var cause = format == ImageFormat.Gif ? DecoderSemantics.GifFrameOutsideScreen(encoded) : null;
+            throw new ImageFailureException(
+                FailureReason.Undecodable, cause ?? Invariant($"OpenCV could not decode the {format} image (corrupt or truncated)"));
         }
 
         return decoded;

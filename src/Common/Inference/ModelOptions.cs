@@ -68,6 +68,9 @@ public sealed class ModelOptions : IValidatableObject
     /// </summary>
     public PreprocessFidelity Fidelity { get; set; } = PreprocessFidelity.Fast;
 
+    /// <summary>Exact mode's squash filter: Keras <c>load_img</c>'s default <c>Nearest</c>, or <c>Bilinear</c>.</summary>
+    public ResizeInterpolation Interpolation { get; set; } = ResizeInterpolation.Nearest;
+
     /// <summary>Input layout; empty: the one the model's input shape shows (else the entry's default).</summary>
     public TensorLayout? Layout { get; set; }
 
@@ -174,6 +177,7 @@ public sealed class ModelOptions : IValidatableObject
             Layout ?? entry?.Layout ?? TensorLayout.Nchw)
         {
             Fidelity = Fidelity,
+            Interpolation = Interpolation,
         };
     }
 

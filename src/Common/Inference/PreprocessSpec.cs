@@ -13,6 +13,9 @@ public sealed record PreprocessSpec(
     /// <summary>Fast (OpenCV, reduced JPEG decoding) or Exact (the reference framework's Pillow pipeline).</summary>
     public PreprocessFidelity Fidelity { get; init; }
 
+    /// <summary>The squash resize's filter in exact mode (Keras <c>load_img(interpolation=…)</c>); torchvision entries always use bilinear.</summary>
+    public ResizeInterpolation Interpolation { get; init; }
+
     /// <summary>Floats in one image's tensor (3 × size × size).</summary>
     public int TensorLength => 3 * InputSize * InputSize;
 
@@ -28,6 +31,11 @@ public sealed record PreprocessSpec(
                 $"{Mode.ToString().ToLowerInvariant()};short{ResizeShortSide};crop{InputSize};{Layout.ToString().ToLowerInvariant()}",
             _ => $"{Mode.ToString().ToLowerInvariant()};squash{InputSize};{Layout.ToString().ToLowerInvariant()}",
         };
-        return Fidelity == PreprocessFidelity.Exact ? text + ";exact" : text;
+        if (Fidelity != PreprocessFidelity.Exact)
+        {
+            return text;
+        }
+
+        return Resize == ResizePolicy.Squash && Interpolation == ResizeInterpolation.Bilinear ? text + ";exact;bilinear" : text + ";exact";
     }
 }

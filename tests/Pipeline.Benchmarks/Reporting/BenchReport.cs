@@ -12,6 +12,9 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
     public Throughput? Decode { get; set; }
 
+    /// <summary>Decode + preprocess in exact mode (<see cref="Pipeline.Common.Inference.PreprocessFidelity.Exact"/>).</summary>
+    public Throughput? DecodeExact { get; set; }
+
     public int DecodeThreads { get; set; }
 
     public EndToEndResult? EndToEnd { get; set; }
@@ -63,6 +66,12 @@ internal sealed class BenchReport(BenchOptions options, string machine)
         if (Decode is { } decode)
         {
             Line(text, $"| 2. decode + preprocess alone ({DecodeThreads} threads, {decode.Items:N0} photos) | {decode.PerSecond:F1} img/s |");
+        }
+
+        if (DecodeExact is { } exact)
+        {
+            var ratio = Decode is { } fast ? $" ({exact.PerSecond / fast.PerSecond:0.00} × fast)" : string.Empty;
+            Line(text, $"| 2b. the same, `Model:Fidelity=Exact` (full decode, Pillow resampling) | {exact.PerSecond:F1} img/s{ratio} |");
         }
 
         if (Ideal is { } ideal)

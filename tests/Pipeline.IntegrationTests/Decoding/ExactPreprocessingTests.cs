@@ -44,14 +44,17 @@ public sealed class ExactPreprocessingTests(ITestOutputHelper output)
         Assert.True(exactCosines.Min() >= 0.995, $"min cosine {exactCosines.Min()}");
     }
 
-    [Fact]
-    public void Exact_KerasLoadImgNearest_MatchesPillowPixels()
+    [Theory]
+    [InlineData(ResizeInterpolation.Nearest, ".squash.u8")]
+    [InlineData(ResizeInterpolation.Bilinear, ".squash_bilinear.u8")]
+    public void Exact_KerasLoadImg_MatchesPillowPixels(ResizeInterpolation interpolation, string suffix)
     {
         var preprocessor = new ImagePreprocessor();
         foreach (var photo in Photos())
         {
-            var reference = File.ReadAllBytes(ReferenceFiles.PathOf(Script, photo + ".squash.u8"));
-            var exact = Tensor(preprocessor, File.ReadAllBytes(RepoPaths.Sample(photo)), Squash with { Fidelity = PreprocessFidelity.Exact });
+            var reference = File.ReadAllBytes(ReferenceFiles.PathOf(Script, photo + suffix));
+            var exact = Tensor(
+                preprocessor, File.ReadAllBytes(RepoPaths.Sample(photo)), Squash with { Fidelity = PreprocessFidelity.Exact, Interpolation = interpolation });
 
             var error = MaxAbs(exact, [.. reference.Select(b => (float)b)]);
             output.WriteLine($"{photo}: max abs error {error} levels");

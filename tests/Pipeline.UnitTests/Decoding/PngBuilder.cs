@@ -47,6 +47,55 @@ internal static class PngBuilder
         return Build(indices[0].Length, indices.Length, 8, 3, Deflate(raw.ToArray()), palette, transparency);
     }
 
+    /// <summary>
+    /// An APNG whose default image (IDAT, one colour) is not part of its one-frame animation (fcTL after IDAT, another
+    /// colour): Pillow shows the default image, a decoder that plays the animation the frame.
+    /// </summary>
+    public static byte[] AnimatedWithSeparateDefault(int side, byte[] defaultRgb, byte[] frameRgb)
+    {
+        using var png = new MemoryStream();
+        png.Write(Signature);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, side);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), side);
+        ihdr[8] = 8;
+        ihdr[9] = 2; // RGB
+        WriteChunk(png, "IHDR", ihdr);
+        var actl = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(actl, 1);   // num_frames
+        WriteChunk(png, "acTL", actl);
+        WriteChunk(png, "IDAT", Deflate(Solid(side, defaultRgb)));
+        var fctl = new byte[26];
+        BinaryPrimitives.WriteInt32BigEndian(fctl, 0);   // sequence number
+        BinaryPrimitives.WriteInt32BigEndian(fctl.AsSpan(4), side);
+        BinaryPrimitives.WriteInt32BigEndian(fctl.AsSpan(8), side);
+        BinaryPrimitives.WriteInt16BigEndian(fctl.AsSpan(20), 1);   // delay 1/100 s
+        BinaryPrimitives.WriteInt16BigEndian(fctl.AsSpan(22), 100);
+        WriteChunk(png, "fcTL", fctl);
+        var frame = Deflate(Solid(side, frameRgb));
+        var fdat = new byte[4 + frame.Length];
+        BinaryPrimitives.WriteInt32BigEndian(fdat, 1);
+        frame.CopyTo(fdat, 4);
+        WriteChunk(png, "fdAT", fdat);
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static byte[] Solid(int side, byte[] rgb)
+    {
+        using var raw = new MemoryStream();
+        for (var y = 0; y < side; y++)
+        {
+            raw.WriteByte(0);
+            for (var x = 0; x < side; x++)
+            {
+                raw.Write(rgb);
+            }
+        }
+
+        return raw.ToArray();
+    }
+
     private static byte[] Deflate(byte[] data)
     {
         using var output = new MemoryStream();
