@@ -20,6 +20,7 @@ public static class SchedulerServiceCollectionExtensions
         builder.Services.AddSingleton<SourceFactory>();
         builder.Services.AddSingleton<JobFollower>();
         builder.Services.AddSingleton<Pipeline.Common.Storage.JobRetries>();
+        builder.Services.AddSingleton<Recovery.JobRetrier>();
         builder.Services.AddSingleton<QueryEmbedder>();
         builder.Services.AddSingleton<Searcher>();
         return builder;

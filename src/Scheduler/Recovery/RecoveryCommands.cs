@@ -33,31 +33,17 @@ internal static class RecoveryCommands
             using var host = await startHost(cancellationToken).ConfigureAwait(false);
             var services = host.Services;
             var jobId = result.GetValue(job);
-            var batchSize = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.BatchSize;
-            var model = await services.GetRequiredService<JobStore>().GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-            if (model is not { } found)
+            var outcome = await services.GetRequiredService<JobRetrier>()
+                .QueueAsync(jobId, result.GetValue(reasons) ?? [], cancellationToken).ConfigureAwait(false);
+            if (outcome is null)
             {
                 await output.WriteLineAsync($"job {jobId} not found").ConfigureAwait(false);
                 return ExitCodes.UnknownJob;
             }
 
-            // Broker first, as enqueue does: an unreachable broker leaves the job untouched.
-            var publisher = await BatchPublisher.OpenAsync(services.GetRequiredService<RabbitMqConnector>(), found.Status.ModelId, cancellationToken)
-                .ConfigureAwait(false);
-            await using (publisher.ConfigureAwait(false))
-            {
-                var messages = await services.GetRequiredService<JobRetries>()
-                    .PlanAsync(jobId, result.GetValue(reasons) ?? [], batchSize, cancellationToken).ConfigureAwait(false) ?? [];
-                foreach (var message in messages)
-                {
-                    await publisher.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-                }
-
-                await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"job {jobId}: {messages.Sum(m => m.Items.Count)} failed images queued again in {messages.Count} messages")).ConfigureAwait(false);
-            }
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"job {jobId}: {outcome.Images} failed images queued again in {outcome.Messages} messages")).ConfigureAwait(false);
 
             return result.GetValue(wait)
                 ? await services.GetRequiredService<JobFollower>()

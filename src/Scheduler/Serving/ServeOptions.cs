@@ -44,4 +44,11 @@ public sealed class ServeOptions
     /// <summary>Largest k a search may ask for (default 200).</summary>
     [Range(1, 1000)]
     public int MaxK { get; set; } = 200;
+
+    /// <summary>
+    /// Offers the jobs page's retry action (<c>POST /api/jobs/{id}/retry</c>, as <c>pipeline retry</c>). Default off, so a
+    /// read-only database role is enough to serve; turn on only with a role that may write <c>failures</c> and <c>jobs</c>
+    /// and with the broker reachable. Guarded by <see cref="BearerToken"/> when set.
+    /// </summary>
+    public bool AllowRetry { get; set; }
 }

@@ -11,6 +11,7 @@ using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Duplicates;
+using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>The routes of <c>pipeline serve</c>: pages, JSON API and thumbnails (health and metrics are mapped by the host).</summary>
@@ -52,6 +53,7 @@ public static class ServingEndpoints
         api.MapPost("/search", ApiUploadSearchAsync);
         api.MapGet("/jobs", async (ServingQueries q, CancellationToken ct) => Results.Json((await q.JobsAsync(JobsShown, ct)).Select(JobSummary.From)));
         api.MapGet("/jobs/{id:guid}", ApiJobAsync);
+        api.MapPost("/jobs/{id:guid}/retry", ApiRetryAsync);
         api.MapGet("/duplicates", ApiDuplicatesAsync);
         return app;
     }
@@ -116,7 +118,7 @@ public static class ServingEndpoints
             statusCode: outcome.Status);
     }
 
-    private static async Task<IResult> JobPageAsync(Guid id, JobStore jobs, ServingQueries queries, CancellationToken ct)
+    private static async Task<IResult> JobPageAsync(Guid id, JobStore jobs, ServingQueries queries, IOptions<ServeOptions> options, CancellationToken ct)
     {
         if (await jobs.GetAsync(id, ct) is not { } found)
         {
@@ -124,7 +126,7 @@ public static class ServingEndpoints
         }
 
         var summary = JobSummary.From(Status.JobProgress.From(found.Status, found.DoneAtEnqueue));
-        return Results.Content(JobPage.Render(summary, await queries.FailuresAsync(id, FailuresPerReason, ct)), "text/html; charset=utf-8");
+        return Results.Content(JobPage.Render(summary, await queries.FailuresAsync(id, FailuresPerReason, ct), options.Value.AllowRetry), "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> DuplicatesPageAsync(
@@ -291,6 +293,42 @@ public static class ServingEndpoints
                 }),
             }),
         });
+    }
+
+    // Queues the job's failed images again through pipeline retry's service; ?reason= (repeatable) narrows it.
+    private static async Task<IResult> ApiRetryAsync(Guid id, HttpRequest request, JobRetrier retries, IOptions<ServeOptions> options, CancellationToken ct)
+    {
+        if (!options.Value.AllowRetry)
+        {
+            return Results.Json(
+                new { error = "retry is off on this server: set Serve:AllowRetry=true with a database role that may write failures and jobs" },
+                statusCode: 403);
+        }
+
+        // A form or script on another site must not trigger it (browsers send Origin on cross-site POSTs).
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var from) || from.Authority != request.Host.Value))
+        {
+            return Results.Json(new { error = "retry must come from this server's own page" }, statusCode: 403);
+        }
+
+        var reasons = new List<FailureReason>();
+        foreach (var text in request.Query["reason"])
+        {
+            if (!Enum.TryParse<FailureReason>(text, ignoreCase: false, out var reason) || !Enum.IsDefined(reason))
+            {
+                return Results.Json(new { error = $"unknown reason '{text}'; one of {string.Join(", ", Enum.GetNames<FailureReason>())}" }, statusCode: 400);
+            }
+
+            reasons.Add(reason);
+        }
+
+        if (await retries.QueueAsync(id, reasons, ct) is not { } outcome)
+        {
+            return Results.Json(new { error = $"no job {id}" }, statusCode: 404);
+        }
+
+        return Results.Json(new { job = id, images = outcome.Images, messages = outcome.Messages });
     }
 
     private static async Task<IResult> ApiDuplicatesAsync(HttpRequest request, SearchService searches, DuplicateFinder finder, UploadEmbedder embedder, CancellationToken ct)

@@ -7,7 +7,4 @@ internal static partial class ObservabilityLog
 {
     [LoggerMessage(100, LogLevel.Information, "Metrics and health listening on {Prefix} (/metrics, /healthz, /readyz)")]
     public static partial void Listening(ILogger logger, string prefix);
-
-    [LoggerMessage(101, LogLevel.Debug, "Metrics or health request not answered: {Message}")]
-    public static partial void RequestFailed(ILogger logger, string message);
 }

@@ -1,107 +1,61 @@
 namespace Pipeline.Worker.Observability;
 
-using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 /// <summary>
-/// A small HTTP listener (no web framework) for Prometheus and the kubelet: <c>/metrics</c>,
-/// <c>/healthz</c> (the process answers) and <c>/readyz</c> (consuming, not draining).
-/// Registered before the consumer, so it starts first and stops last: probes keep working while the worker drains.
+/// Kestrel (as <c>pipeline serve</c>) for Prometheus and the kubelet: <c>/metrics</c>, <c>/healthz</c> (the process
+/// answers) and <c>/readyz</c> (consuming, not draining). A small web application inside the worker's host, so the
+/// worker keeps its plain generic host; registered before the consumer, so it starts first and stops last: probes
+/// keep working while the worker drains.
 /// </summary>
 internal sealed class ObservabilityServer(
-    IOptions<MetricsOptions> options, WorkerMetrics metrics, WorkerReadiness readiness, ILogger<ObservabilityServer> logger)
-    : BackgroundService
+    IOptions<MetricsOptions> options, WorkerMetrics metrics, WorkerReadiness readiness, ILoggerFactory loggerFactory, ILogger<ObservabilityServer> logger)
+    : IHostedService, IAsyncDisposable
 {
-    private HttpListener? _listener;
+    private WebApplication? _app;
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (settings.Port == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var prefix = $"http://{settings.Host}:{settings.Port}/";
-        _listener = new HttpListener();
-        _listener.Prefixes.Add(prefix);
+        var url = $"http://{settings.Host}:{settings.Port}";
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // The worker's logging and signals: this inner host neither logs its own lifetime nor handles SIGTERM.
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
+        var app = builder.Build();
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => Results.Text(
+            readiness.Describe() + "\n", statusCode: readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
+        app.MapFallback(() => Results.Text("not found: try /metrics, /healthz or /readyz\n", statusCode: StatusCodes.Status404NotFound));
+        _app = app;
         // A taken port fails the start-up: probes on a silent worker would restart it forever.
-        _listener.Start();
-        ObservabilityLog.Listening(logger, prefix);
-        return base.StartAsync(cancellationToken);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        ObservabilityLog.Listening(logger, url);
     }
 
-    public override void Dispose()
-    {
-        _listener?.Close();
-        base.Dispose();
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var listener = _listener!;
-        using var stop = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-            // Each request on its own, so a slow scraper never holds up a probe.
-            _ = Task.Run(() => RespondAsync(context, stoppingToken), CancellationToken.None);
-        }
-    }
-
-    private async Task RespondAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    private sealed class InnerLifetime : IHostLifetime
     {
-        var response = context.Response;
-        try
-        {
-            switch (context.Request.Url?.AbsolutePath)
-            {
-                case "/metrics":
-                    response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                    await metrics.Registry.CollectAndExportAsTextAsync(response.OutputStream, cancellationToken).ConfigureAwait(false);
-                    break;
-                case "/healthz":
-                    await WriteTextAsync(response, HttpStatusCode.OK, "ok", cancellationToken).ConfigureAwait(false);
-                    break;
-                case "/readyz":
-                    var status = readiness.IsReady ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
-                    await WriteTextAsync(response, status, readiness.Describe(), cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    await WriteTextAsync(response, HttpStatusCode.NotFound, "not found: try /metrics, /healthz or /readyz", cancellationToken)
-                        .ConfigureAwait(false);
-                    break;
-            }
-        }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or OperationCanceledException)
-        {
-            // The client went away or we are stopping: nothing to answer.
-            ObservabilityLog.RequestFailed(logger, ex.Message);
-        }
-        finally
-        {
-            response.Close();
-        }
-    }
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task WriteTextAsync(HttpListenerResponse response, HttpStatusCode status, string text, CancellationToken cancellationToken)
-    {
-        response.StatusCode = (int)status;
-        response.ContentType = "text/plain; charset=utf-8";
-        var body = Encoding.UTF8.GetBytes(text + "\n");
-        response.ContentLength64 = body.Length;
-        await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -2,11 +2,12 @@ namespace Pipeline.Worker.Observability;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 
 internal static class ObservabilityServiceCollectionExtensions
 {
-    /// <summary>Metrics, readiness and their HTTP listener; call before the consumer is added so the listener starts first.</summary>
+    /// <summary>Metrics, readiness and their Kestrel endpoints; call before the consumer is added so they start first and stop last.</summary>
     public static IHostApplicationBuilder AddWorkerObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>()
@@ -16,6 +17,8 @@ internal static class ObservabilityServiceCollectionExtensions
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddSingleton<WorkerReadiness>();
         builder.Services.AddHostedService<ObservabilityServer>();
+        // Probes and scrapes come every few seconds: ASP.NET Core's per-request lines would drown the worker's own.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return builder;
     }
 }

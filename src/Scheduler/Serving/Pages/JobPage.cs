@@ -21,9 +21,20 @@ public static class JobPage
           } catch (e) { /* the next tick tries again */ }
         }
         const timer = setInterval(refresh, 2000);
+        const retry = document.querySelector('#retry');
+        if (retry) retry.addEventListener('click', async () => {
+          retry.disabled = true;
+          const out = document.querySelector('#retry-result');
+          try {
+            const r = await fetch('/api/jobs/' + id + '/retry', { method: 'POST', credentials: 'same-origin' });
+            const j = await r.json();
+            out.textContent = r.ok ? j.images + ' failed images queued again in ' + j.messages + ' messages' : j.error;
+          } catch (e) { out.textContent = 'retry failed: ' + e; retry.disabled = false; }
+        });
         """;
 
-    public static string Render(JobSummary job, IReadOnlyList<FailureGroup> failures)
+    /// <param name="allowRetry">Whether the server offers the retry action (<see cref="ServeOptions.AllowRetry"/>).</param>
+    public static string Render(JobSummary job, IReadOnlyList<FailureGroup> failures, bool allowRetry = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(failures);
@@ -46,6 +57,10 @@ public static class JobPage
         if (failures.Count == 0)
         {
             body.Append("<p class=\"muted\" id=\"no-failures\">No failures.</p>");
+        }
+        else if (allowRetry)
+        {
+            body.Append("<p><button id=\"retry\" type=\"button\">Retry failed images</button> <span id=\"retry-result\" class=\"muted\"></span></p>");
         }
 
         foreach (var group in failures)
