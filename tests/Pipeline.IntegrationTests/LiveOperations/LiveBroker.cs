@@ -65,14 +65,17 @@ internal sealed partial class LiveBroker : IAsyncDisposable
         Assert.Equal(0, await worker.StopAsync(TimeSpan.FromMinutes(1)));
     }
 
-    /// <summary>Waits for the next message in the dead-letter queue.</summary>
+    /// <summary>
+    /// Waits for the next dead letter, once a worker has settled it: the worker consumes the dead-letter queue, records
+    /// the batch's images as DeadLettered failures and moves the message, headers kept, to the parked queue.
+    /// </summary>
     public async Task<BasicGetResult> NextDeadLetterAsync(WorkerProcess worker, TimeSpan timeout)
     {
         await using var channel = await _connection.CreateChannelAsync();
         using var cts = new CancellationTokenSource(timeout);
         while (true)
         {
-            if (await channel.BasicGetAsync(Topology().Dead, autoAck: true, cts.Token) is { } message)
+            if (await channel.BasicGetAsync(new DeadLetters(Topology()).Parked, autoAck: true, cts.Token) is { } message)
             {
                 return message;
             }
