@@ -11,6 +11,10 @@ using Mono.Cecil.Cil;
 internal sealed class NamespaceGraph
 {
     private readonly SortedDictionary<string, SortedDictionary<string, SortedSet<string>>> _edges = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _declared = new(StringComparer.Ordinal);
+
+    /// <summary>The namespaces with types: every end of an edge, and those <see cref="Read"/> found without edges.</summary>
+    public IReadOnlyCollection<string> Declared => _declared;
 
     /// <summary>The namespaces with an edge into or out of them.</summary>
     public IEnumerable<string> Nodes =>
@@ -23,6 +27,8 @@ internal sealed class NamespaceGraph
     /// <summary>Records that <paramref name="from"/> uses <paramref name="to"/>; an edge to itself is no edge.</summary>
     public void Add(string from, string to, string evidence)
     {
+        _declared.Add(from);
+        _declared.Add(to);
         if (from == to)
         {
             return;
@@ -128,6 +134,7 @@ internal sealed class NamespaceGraph
                     continue;
                 }
 
+                graph._declared.Add(user.Namespace);
                 foreach (var used in UsedTypes(type))
                 {
                     var target = Outermost(used);
