@@ -6,6 +6,9 @@ using Microsoft.Extensions.Options;
 
 public static class KnownSettingsExtensions
 {
+    /// <summary>Environment variables with this prefix override configuration (<c>PIPELINE_Postgres__ConnectionString</c>).</summary>
+    public const string EnvironmentPrefix = "PIPELINE_";
+
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and refuses, at validation (so at start-up with
     /// <c>ValidateOnStart</c>), every key of the section that is not one of its settings (see <see cref="KnownSettingsValidator{TOptions}"/>).

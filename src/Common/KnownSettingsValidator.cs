@@ -44,7 +44,7 @@ public sealed class KnownSettingsValidator<TOptions>(string? optionsName, IConfi
                 ? $"did you mean {section.Path}:{nearest}? "
                 : string.Empty;
             problems.Add(
-                $"{section.Path}:{key} ({PipelineCommonExtensions.EnvironmentPrefix}{section.Path}__{key}) is not a setting: {hint}" +
+                $"{section.Path}:{key} ({KnownSettingsExtensions.EnvironmentPrefix}{section.Path}__{key}) is not a setting: {hint}" +
                 $"the {section.Path} settings are {string.Join(", ", Settings)}.");
         }
 

@@ -1,6 +1,7 @@
 namespace Pipeline.Worker;
 
 using Microsoft.Extensions.Logging;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 /// <summary>Source-generated log messages of the worker. URIs are logged without query strings (SAS tokens).</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using Pipeline.Worker;
+using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Inference;
 
 var checkGpu = args.Contains(GpuCheck.Flag);

@@ -1,9 +1,6 @@
 namespace Pipeline.Worker;
 
 using System.Threading.Channels;
-using Pipeline.Worker.Decoding;
-using Pipeline.Worker.Fetching;
-using Pipeline.Worker.Messaging;
 
 /// <summary>
 /// The bounded queues between stages. Every one is bounded, so a slow stage pushes back all the way

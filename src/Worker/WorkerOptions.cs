@@ -56,11 +56,12 @@ public sealed class WorkerOptions
     /// k = 0 ONNX Runtime's threads take every core but do not spin between batches, so the decoders share all of them
     /// too (measured best on the 2-core benchmark machine, README "Performance").
     /// </summary>
+    /// <param name="gpu">Inference runs on a GPU provider (<see cref="Inference.InferenceOptions.IsGpu"/>).</param>
+    /// <param name="intraOpThreads">ONNX Runtime's threads on the CPU (<see cref="Inference.InferenceOptions.IntraOpThreads"/>).</param>
     /// <param name="cores">Cores the process may use (<see cref="Environment.ProcessorCount"/>: the container's CPU limit).</param>
-    public static int DefaultDecodeConcurrency(Inference.InferenceOptions inference, int cores)
+    public static int DefaultDecodeConcurrency(bool gpu, int intraOpThreads, int cores)
     {
-        ArgumentNullException.ThrowIfNull(inference);
         ArgumentOutOfRangeException.ThrowIfLessThan(cores, 1);
-        return inference.IsGpu || inference.IntraOpThreads == 0 ? cores : Math.Max(1, cores - inference.IntraOpThreads);
+        return gpu || intraOpThreads == 0 ? cores : Math.Max(1, cores - intraOpThreads);
     }
 }

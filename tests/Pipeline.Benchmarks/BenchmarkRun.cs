@@ -7,6 +7,7 @@ using Pipeline.Benchmarks.Images;
 using Pipeline.Benchmarks.Inference;
 using Pipeline.Benchmarks.Reporting;
 using Pipeline.Benchmarks.Storage;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 
 /// <summary>Runs the chosen steps in order, each alone on the machine, and prints the report.</summary>

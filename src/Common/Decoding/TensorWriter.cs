@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using Pipeline.Common.Inference;
 
 namespace Pipeline.Common.Decoding;
 

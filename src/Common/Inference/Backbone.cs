@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
 
 namespace Pipeline.Common.Inference;

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
 
 namespace Pipeline.Common.Inference;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference.Onnx;
 
 namespace Pipeline.Common.Inference;
 

@@ -1,6 +1,4 @@
 namespace Pipeline.Common.Storage;
 
-using Pipeline.Common.Sources;
-
 /// <summary>One image that could not be embedded, recorded as data.</summary>
 public sealed record FailedImage(string Uri, FailureReason Reason, string Message);

@@ -3,6 +3,7 @@ namespace Pipeline.Scheduler.Cli;
 using Azure;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 using RabbitMQ.Client.Exceptions;
 

@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Indexing;
 
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Storage;
 
@@ -11,7 +12,7 @@ using Pipeline.Common.Storage;
 /// </summary>
 public static class IndexCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, Func<CancellationToken, Task<IHost>> startHost)
     {
         var model = new Argument<string>("model") { Description = "Model id (names the table embeddings_<model>)" };
         var rebuild = new Option<bool>("--rebuild")
@@ -34,7 +35,7 @@ public static class IndexCommand
                 return ExitCodes.Usage;
             }
 
-            using var host = await SchedulerCli.StartHostAsync(cancellationToken).ConfigureAwait(false);
+            using var host = await startHost(cancellationToken).ConfigureAwait(false);
             var options = host.Services.GetRequiredService<IOptions<IndexOptions>>().Value;
             await output.WriteLineAsync(
                 $"index {ModelIdentity.TableFor(id)}{EmbeddingIndex.Suffix}: maintenance_work_mem {options.MaintenanceWorkMem ?? "(server's)"}, "

@@ -2,7 +2,9 @@ namespace Pipeline.Scheduler.Models;
 
 using System.Globalization;
 using System.Text;
+using Pipeline.Common;
 using Pipeline.Common.Inference.Catalogue;
+using Pipeline.Common.Storage;
 
 /// <summary>The backbone catalogue as a fixed-width text table, notes below it.</summary>
 public static class CatalogueTable
@@ -22,7 +24,7 @@ public static class CatalogueTable
             e.DescribePreprocessing(),
             e.Layout.ToString().ToUpperInvariant(),
             e.Width.ToString(CultureInfo.InvariantCulture),
-            e.Storage.Describe(),
+            VectorStorage.For(e.Width, StoragePrecision.Auto).Describe(),
             e.Source.ToString(),
         }).ToList();
         var widths = Enumerable.Range(0, Header.Length).Select(c => rows.Select(r => r[c].Length).Prepend(Header[c].Length).Max()).ToArray();

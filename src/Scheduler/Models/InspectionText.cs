@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Models;
 
 using System.Globalization;
 using System.Text;
+using Pipeline.Common;
 using Pipeline.Common.Inference.Inspection;
 using Pipeline.Common.Storage;
 

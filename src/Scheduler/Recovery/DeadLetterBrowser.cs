@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Recovery;
 
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

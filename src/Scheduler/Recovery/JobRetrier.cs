@@ -1,6 +1,7 @@
 namespace Pipeline.Scheduler.Recovery;
 
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

@@ -5,10 +5,10 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
-using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Status;
 
 /// <summary><c>pipeline retry</c> and <c>pipeline dead-letters list|replay|purge</c>: after an outage is fixed.</summary>

@@ -1,5 +1,7 @@
 namespace Pipeline.Scheduler.Serving;
 
+using Pipeline.Scheduler.Serving.Pages;
+
 /// <summary>A search's neighbours, or why there are none.</summary>
 /// <param name="Status">HTTP status for the API: 200, 400 (bad image), 404 (unknown model or image), 409 (model mismatch).</param>
 /// <param name="QueryUri">The stored image searched from (null for an upload).</param>

@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Serving;
 
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 

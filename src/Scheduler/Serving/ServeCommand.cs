@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Scheduler.Hosting;
 
 /// <summary><c>pipeline serve</c>: the search, jobs, models and duplicates pages and the JSON API on Kestrel, until Ctrl-C or SIGTERM.</summary>
 public static class ServeCommand

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

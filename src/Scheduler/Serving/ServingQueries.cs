@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Serving;
 
 using Npgsql;
 using Pipeline.Common.Storage;
+using Pipeline.Scheduler.Serving.Pages;
 using Pipeline.Scheduler.Status;
 
 /// <summary>What the pages read: registered models, jobs with their progress, failures, stored rows. SELECT only.</summary>

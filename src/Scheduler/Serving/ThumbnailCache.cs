@@ -2,6 +2,7 @@ namespace Pipeline.Scheduler.Serving;
 
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 /// <summary>

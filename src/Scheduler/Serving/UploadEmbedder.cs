@@ -59,7 +59,7 @@ public sealed class UploadEmbedder(
 
     /// <summary>Embeds encoded image bytes; the result is comparable with <paramref name="registered"/>'s vectors.</summary>
     /// <exception cref="InvalidOperationException">The model could not load, or differs from what is registered under its id.</exception>
-    /// <exception cref="Common.Sources.ImageFailureException">The bytes are not a decodable image.</exception>
+    /// <exception cref="Common.ImageFailureException">The bytes are not a decodable image.</exception>
     public async Task<float[]> EmbedAsync(ReadOnlyMemory<byte> image, ModelIdentity registered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registered);

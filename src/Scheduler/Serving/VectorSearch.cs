@@ -4,6 +4,7 @@ using System.Globalization;
 using Npgsql;
 using Pgvector;
 using Pipeline.Common.Storage;
+using Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>
 /// Cosine top-k over one model's table with a chosen <c>hnsw.ef_search</c> (pgvector's recall/speed knob, 1 to 1,000), and

@@ -1,10 +1,9 @@
 namespace Pipeline.Worker.Decoding;
 
 using Microsoft.Extensions.Logging;
+using Pipeline.Common;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
-using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
 /// <summary>Decodes and preprocesses in parallel (CPU bound: one decoder per core by default).</summary>

@@ -1,5 +1,6 @@
 namespace Pipeline.Worker.Inference;
 
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 
 /// <summary>The production <see cref="IEmbedder"/>: the cut ONNX backbone with its pooling and L2 normalisation.</summary>

@@ -1,5 +1,6 @@
 namespace Pipeline.Worker.Inference;
 
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 
 /// <summary>The stage pipeline's inference seam: preprocessed tensors in, one pooled vector per image out.</summary>

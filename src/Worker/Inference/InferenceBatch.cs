@@ -31,7 +31,7 @@ internal sealed class InferenceBatch
 
     public int Count { get; private set; }
 
-    /// <summary>Copies one preprocessed image (<see cref="Common.Inference.PreprocessSpec.TensorLength"/> floats) into the next slot.</summary>
+    /// <summary>Copies one preprocessed image (<see cref="Common.Decoding.PreprocessSpec.TensorLength"/> floats) into the next slot.</summary>
     public void Add(ReadOnlySpan<float> tensor)
     {
         if (Count == Capacity)

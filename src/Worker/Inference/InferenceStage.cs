@@ -2,7 +2,6 @@ namespace Pipeline.Worker.Inference;
 
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
-using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
 /// <summary>

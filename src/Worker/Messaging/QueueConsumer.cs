@@ -11,10 +11,9 @@ using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
-using Pipeline.Worker.Decoding;
-using Pipeline.Worker.Fetching;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Observability;
+using Pipeline.Worker.Stages;
 using Pipeline.Worker.Storage;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -107,7 +106,7 @@ internal sealed class QueueConsumer(
                 var settler = new MessageSettler(channel, publishChannel, topology, metrics, logger);
                 using var indexStop = new CancellationTokenSource();
                 var indexes = new IndexBuilder(dataSource, spec.Id, indexOptions.Value, logger);
-                var sink = new DatabaseBatchSink(writer, settler, indexes, databaseRetry, metrics, logger, indexStop.Token);
+                var sink = new SettlingBatchSink(new DatabaseBatchSink(writer, indexes, databaseRetry, metrics, logger, indexStop.Token), settler);
                 using var pipeline = new StagePipeline(
                     fetcher, preprocessor, new BackboneEmbedder(backbone), sink, _options, metrics, time, logger);
 

@@ -2,7 +2,6 @@ namespace Pipeline.Worker.Observability;
 
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
-using Pipeline.Worker.Messaging;
 
 /// <summary>
 /// Log scopes that tie every line logged while a message is handled (fetcher retries included) to its

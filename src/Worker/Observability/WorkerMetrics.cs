@@ -1,6 +1,7 @@
 namespace Pipeline.Worker.Observability;
 
 using System.Diagnostics;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Prometheus;

@@ -4,23 +4,21 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
-using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
 /// <summary>
-/// The production <see cref="IBatchSink"/>: one transaction per group of messages (a lost database is waited out
-/// up to its tolerance, a row refused as data is split off, <see cref="EmbeddingWriter.CommitIsolatingAsync"/>), acks
-/// only afterwards, and asks for the HNSW index build (<see cref="IndexBuilder"/>) when a commit completes a job.
+/// The production commit behind <see cref="IBatchSink"/>: one transaction per group of messages (a lost database is
+/// waited out up to its tolerance, a row refused as data is split off, <see cref="EmbeddingWriter.CommitIsolatingAsync"/>),
+/// and asks for the HNSW index build (<see cref="IndexBuilder"/>) when a commit completes a job. Acking is the
+/// messaging edge's part, after this returns (<c>Messaging/SettlingBatchSink</c>).
 /// </summary>
 internal sealed class DatabaseBatchSink(
     EmbeddingWriter writer,
-    MessageSettler settler,
     IndexBuilder indexes,
     DatabaseRetry retry,
     WorkerMetrics metrics,
     ILogger logger,
     CancellationToken indexStop)
-    : IBatchSink
 {
 
     public async Task CommitAsync(IReadOnlyList<InFlightMessage> messages, CancellationToken cancellationToken)
@@ -32,11 +30,6 @@ internal sealed class DatabaseBatchSink(
             (ex, delay, attempt) => Log.DatabaseRetry(logger, ex, delay, attempt),
             cancellationToken).ConfigureAwait(false);
         metrics.Committed(outcomes);
-        foreach (var message in messages)
-        {
-            await settler.AckAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-
         Log.Committed(logger, messages.Count, outcomes.Sum(o => o.Embedded.Count));
         foreach (var job in completedJobs)
         {
@@ -44,9 +37,6 @@ internal sealed class DatabaseBatchSink(
             indexes.Request(indexStop);
         }
     }
-
-    public ValueTask RetryLaterAsync(InFlightMessage message, string error, CancellationToken cancellationToken) =>
-        settler.RetryLaterAsync(message, error, cancellationToken);
 
     private void OnRefused(BatchOutcome batch, FailedImage image) =>
         Log.ImageFailed(logger, image.Reason, batch.JobId, ImageUri.Redact(StoredText.Clean(image.Uri)), image.Message);

@@ -1,6 +1,5 @@
 namespace Pipeline.Worker.Storage;
 
-using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
 /// <summary>

@@ -3,7 +3,6 @@ namespace Pipeline.Benchmarks.Decoding;
 using System.Buffers;
 using System.Diagnostics;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Inference;
 
 /// <summary>Decode + preprocess alone, from bytes already in memory, one decoder per core (the worker's default).</summary>
 internal static class DecodeBenchmark

@@ -12,7 +12,7 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
     public Throughput? Decode { get; set; }
 
-    /// <summary>Decode + preprocess in exact mode (<see cref="Pipeline.Common.Inference.PreprocessFidelity.Exact"/>).</summary>
+    /// <summary>Decode + preprocess in exact mode (<see cref="Pipeline.Common.Decoding.PreprocessFidelity.Exact"/>).</summary>
     public Throughput? DecodeExact { get; set; }
 
     public int DecodeThreads { get; set; }

@@ -1,5 +1,6 @@
 namespace Pipeline.IntegrationTests.EndToEnd;
 
+using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

@@ -3,6 +3,7 @@ namespace Pipeline.IntegrationTests.Faults;
 using System.Net;
 using System.Text;
 using OpenCvSharp;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;

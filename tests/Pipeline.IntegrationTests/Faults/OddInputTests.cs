@@ -3,6 +3,7 @@ namespace Pipeline.IntegrationTests.Faults;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

@@ -1,6 +1,7 @@
 namespace Pipeline.IntegrationTests.Inference;
 
 using System.Text.Json;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Scheduler;
+using Pipeline.Scheduler.Hosting;
 
 /// <summary>The scheduler's services in-process, configured like the worker processes of the same test.</summary>
 internal static class SchedulerHarness

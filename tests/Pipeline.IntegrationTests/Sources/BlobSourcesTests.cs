@@ -4,6 +4,7 @@ using Azure.Storage.Sas;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.IntegrationTests.Sources;

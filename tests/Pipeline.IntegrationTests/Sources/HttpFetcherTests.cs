@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.IntegrationTests.Sources;

@@ -1,6 +1,6 @@
 namespace Pipeline.IntegrationTests.Storage;
 
-using Pipeline.Common.Sources;
+using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.Onnx;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 

@@ -75,7 +75,7 @@ public sealed class ImagePreprocessorExifTests
         Assert.InRange(tensor[topRight + 2], 0, 60); // B
     }
 
-    private static float[] RotatedReference(byte[] jpeg, ImreadModes mode, RotateFlags rotation, Pipeline.Common.Inference.PreprocessSpec spec)
+    private static float[] RotatedReference(byte[] jpeg, ImreadModes mode, RotateFlags rotation, Pipeline.Common.Decoding.PreprocessSpec spec)
     {
         using var decoded = Cv2.ImDecode(jpeg, mode);
         using var rotated = new Mat();

@@ -1,6 +1,6 @@
 using OpenCvSharp;
+using Pipeline.Common;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Decoding;
 

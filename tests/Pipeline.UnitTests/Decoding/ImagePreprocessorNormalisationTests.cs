@@ -1,4 +1,4 @@
-using Pipeline.Common.Inference;
+using Pipeline.Common.Decoding;
 
 namespace Pipeline.UnitTests.Decoding;
 

@@ -1,5 +1,5 @@
 using OpenCvSharp;
-using Pipeline.Common.Inference;
+using Pipeline.Common.Decoding;
 
 namespace Pipeline.UnitTests.Decoding;
 

@@ -1,6 +1,5 @@
 using OpenCvSharp;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Inference;
 
 namespace Pipeline.UnitTests.Decoding;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Messaging;
 using Pipeline.Scheduler;
-using Pipeline.Worker;
+using Pipeline.Scheduler.Hosting;
+using Pipeline.Worker.Hosting;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>

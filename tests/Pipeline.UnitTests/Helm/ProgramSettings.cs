@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
-using Pipeline.Scheduler;
-using Pipeline.Worker;
+using Pipeline.Common.Hosting;
+using Pipeline.Scheduler.Hosting;
+using Pipeline.Worker.Hosting;
 
 /// <summary>
 /// The <c>PIPELINE_…</c> variables a program reads, derived from what it registers: every options type
@@ -43,7 +44,7 @@ internal static class ProgramSettings
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var type in OptionsTypes(add))
         {
-            var prefix = PipelineCommonExtensions.EnvironmentPrefix + Section(type) + "__";
+            var prefix = KnownSettingsExtensions.EnvironmentPrefix + Section(type) + "__";
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 if (property.SetMethod?.IsPublic == true)

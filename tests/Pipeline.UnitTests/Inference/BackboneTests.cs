@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.Onnx;
 using static Pipeline.UnitTests.Inference.HeadRemoverTests;
 using static Pipeline.UnitTests.Inference.SyntheticClassifiers;
 

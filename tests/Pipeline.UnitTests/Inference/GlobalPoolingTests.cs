@@ -1,4 +1,5 @@
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.Onnx;
 using static Pipeline.UnitTests.Inference.HeadRemoverTests;
 
 namespace Pipeline.UnitTests.Inference;

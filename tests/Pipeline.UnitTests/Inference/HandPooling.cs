@@ -1,4 +1,6 @@
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.Onnx;
 
 namespace Pipeline.UnitTests.Inference;
 

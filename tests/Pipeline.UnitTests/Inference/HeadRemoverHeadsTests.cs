@@ -1,4 +1,4 @@
-using Pipeline.Common.Inference;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
 using static Pipeline.UnitTests.Inference.HeadRemoverTests;
 using static Pipeline.UnitTests.Inference.SyntheticClassifiers;

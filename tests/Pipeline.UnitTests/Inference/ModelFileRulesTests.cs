@@ -1,3 +1,4 @@
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Catalogue;
 using static Pipeline.UnitTests.Inference.SyntheticClassifiers;

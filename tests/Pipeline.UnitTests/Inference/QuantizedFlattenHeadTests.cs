@@ -1,3 +1,4 @@
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Onnx;
 using static Pipeline.UnitTests.Inference.HeadRemoverHeadsTests;

@@ -2,8 +2,10 @@ namespace Pipeline.UnitTests.Messaging;
 
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Pipeline.Common;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
-using Pipeline.Common.Storage;
+using Pipeline.Common.Inference.Onnx;
 
 public sealed class ModelOptionsTests
 {

@@ -3,7 +3,7 @@ namespace Pipeline.UnitTests.Scheduler;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Pipeline.Common.Sources;
+using Pipeline.Common;
 using Pipeline.Scheduler;
 using Pipeline.Scheduler.Cli;
 using RabbitMQ.Client.Exceptions;

@@ -2,6 +2,7 @@ namespace Pipeline.UnitTests.Scheduler;
 
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Scheduler;
+using Pipeline.Scheduler.Cli;
 using Pipeline.UnitTests.Inference;
 
 /// <summary><c>pipeline models</c> run in-process: neither command needs a service.</summary>

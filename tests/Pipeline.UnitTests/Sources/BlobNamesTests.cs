@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using CsCheck;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

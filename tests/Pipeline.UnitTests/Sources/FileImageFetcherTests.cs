@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

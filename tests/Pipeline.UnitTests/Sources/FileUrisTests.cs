@@ -1,4 +1,5 @@
 using CsCheck;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

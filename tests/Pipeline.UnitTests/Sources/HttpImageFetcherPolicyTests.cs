@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

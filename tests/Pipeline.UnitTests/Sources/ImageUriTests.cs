@@ -1,3 +1,4 @@
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

@@ -1,4 +1,5 @@
 using System.Text;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

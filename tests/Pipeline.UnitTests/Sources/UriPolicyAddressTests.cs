@@ -1,4 +1,5 @@
 using System.Net;
+using Pipeline.Common;
 using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Sources;

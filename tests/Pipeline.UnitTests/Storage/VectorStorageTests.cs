@@ -1,5 +1,6 @@
 namespace Pipeline.UnitTests.Storage;
 
+using Pipeline.Common;
 using Pipeline.Common.Storage;
 
 public sealed class VectorStorageTests

@@ -1,9 +1,10 @@
 namespace Pipeline.UnitTests.Worker;
 
+using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
-using Pipeline.Worker.Messaging;
+using Pipeline.Worker;
 
 public sealed class InFlightMessageTests
 {

@@ -3,6 +3,7 @@ namespace Pipeline.UnitTests.Worker;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Common;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Messaging;
@@ -10,9 +11,8 @@ using Pipeline.Common.Sources;
 using Pipeline.UnitTests.Decoding;
 using Pipeline.Worker;
 using Pipeline.Worker.Inference;
-using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
-using Pipeline.Worker.Storage;
+using Pipeline.Worker.Stages;
 
 /// <summary>
 /// The worker's stages alone: real decoding of in-memory images, an embedder that records its batches, a sink that

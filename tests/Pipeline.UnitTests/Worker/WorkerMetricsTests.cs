@@ -2,7 +2,7 @@ namespace Pipeline.UnitTests.Worker;
 
 using System.ComponentModel.DataAnnotations;
 using System.Text;
-using Pipeline.Common.Sources;
+using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Observability;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Worker;
+using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Inference;
 
 public sealed class WorkerOptionsTests
@@ -29,7 +30,7 @@ public sealed class WorkerOptionsTests
     [InlineData(ExecutionProvider.Cpu, 8, 8, 1)]
     [InlineData(ExecutionProvider.Cpu, 1, 2, 1)]
     public void DefaultDecodeConcurrency_TakesTheCoresInferenceLeaves(ExecutionProvider provider, int intraOpThreads, int cores, int expected) =>
-        Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(new InferenceOptions { ExecutionProvider = provider, IntraOpThreads = intraOpThreads }, cores));
+        Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(new InferenceOptions { ExecutionProvider = provider }.IsGpu, intraOpThreads, cores));
 
     [Theory]
     [InlineData("Cpu", "1", "0")]
@@ -47,9 +48,10 @@ public sealed class WorkerOptionsTests
         builder.AddWorker();
         using var host = builder.Build();
 
+        var inference = host.Services.GetRequiredService<IOptions<InferenceOptions>>().Value;
         var expected = configured != "0"
             ? int.Parse(configured, System.Globalization.CultureInfo.InvariantCulture)
-            : WorkerOptions.DefaultDecodeConcurrency(host.Services.GetRequiredService<IOptions<InferenceOptions>>().Value, Environment.ProcessorCount);
+            : WorkerOptions.DefaultDecodeConcurrency(inference.IsGpu, inference.IntraOpThreads, Environment.ProcessorCount);
         Assert.Equal(expected, host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.EffectiveDecodeConcurrency);
     }
 }

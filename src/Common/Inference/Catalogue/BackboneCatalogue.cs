@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Pipeline.Common.Decoding;
 
 namespace Pipeline.Common.Inference.Catalogue;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Pipeline.Common.Storage;
+using Pipeline.Common.Decoding;
 
 namespace Pipeline.Common.Inference.Catalogue;
 
@@ -33,9 +33,6 @@ public sealed record BackboneEntry(
 {
     /// <summary>Caffe mode feeds BGR; every other mode RGB.</summary>
     public ChannelOrder ChannelOrder => Mode == PreprocessMode.Caffe ? ChannelOrder.Bgr : ChannelOrder.Rgb;
-
-    /// <summary>How the vectors are stored at the default precision (see <see cref="VectorStorage.For"/>).</summary>
-    public VectorStorage Storage => VectorStorage.For(Width, StoragePrecision.Auto);
 
     public PreprocessSpec Preprocess => new(InputSize, ResizeShortSide, Resize, Mode, Layout);
 

@@ -1,5 +1,8 @@
 namespace Pipeline.Common.Inference.Inspection;
 
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference.Onnx;
+
 /// <summary>What <see cref="OnnxInspector"/> found in an ONNX file.</summary>
 /// <param name="Layout">The image input's layout as its shape shows it; null when the shape does not say.</param>
 /// <param name="Cut">What head removal would cut; null when it cannot (see <paramref name="CutError"/>).</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
 
 namespace Pipeline.Common.Inference.Inspection;

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// A classifier that sits before the global pooling (torchvision SqueezeNet: Dropout → Conv 1×1 to the class count →
 /// ReLU → global average pool → Flatten): when no learned layer follows the head's pooling, a 1×1 convolution feeding

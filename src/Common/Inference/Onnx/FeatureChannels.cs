@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>Finds a feature map's channel count without running the model.</summary>
 /// <remarks>
 /// Uses the declared shape when there is one, otherwise walks back through channel-preserving ops to the

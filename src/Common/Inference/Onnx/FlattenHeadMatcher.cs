@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// Recognises a head with no global pooling (Keras VGG16/19, torchvision AlexNet/VGG): the last feature map is
 /// flattened straight into dense layers. The cut goes before the Flatten; the pipeline then pools the map itself.

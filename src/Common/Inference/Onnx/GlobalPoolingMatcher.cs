@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>Recognises the global pooling forms exporters emit before a classifier.</summary>
 internal static class GlobalPoolingMatcher
 {

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// Where a classifier head starts: a node that pools a feature map over all its spatial positions, or the Flatten
 /// of a head without pooling (<see cref="FlattenHeadMatcher"/>).

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// Turns a classifier into a backbone (Keras <c>include_top=False</c>): the graph's single output becomes the
 /// float spatial feature map that went into the global pooling before the classifier head.

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>Tells NCHW from NHWC by where the 3 colour channels sit in a 4-D image input.</summary>
 internal static class InputLayout
 {

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// Heads that layer-normalise the pooled vector, as Keras' ConvNeXt does. Its <c>include_top=True</c> head is
 /// GlobalAveragePooling2D → LayerNormalization(epsilon=1e-6) → Dense, and <c>include_top=False</c> applies the same

@@ -1,5 +1,7 @@
 namespace Pipeline.Common.Inference.Onnx;
 
+using Pipeline.Common.Decoding;
+
 /// <summary>
 /// Makes global pooling inside the graph pool as the pipeline was asked to (avg, max or GeM), for heads that
 /// normalise the pooled vector before it comes out (<see cref="LayerNormHead"/>): there the pipeline cannot pool

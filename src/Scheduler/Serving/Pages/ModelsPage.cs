@@ -2,7 +2,9 @@ namespace Pipeline.Scheduler.Serving.Pages;
 
 using System.Globalization;
 using System.Text;
+using Pipeline.Common;
 using Pipeline.Common.Inference.Catalogue;
+using Pipeline.Common.Storage;
 
 /// <summary>The registered models (weights, preprocessing, pooling, width, rows, index) and the backbone catalogue.</summary>
 public static class ModelsPage
@@ -34,7 +36,7 @@ public static class ModelsPage
                 .Append(e.InputSize.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(Html.Encode(e.DescribeResize()))
                 .Append("</td><td>").Append(Html.Encode(e.DescribePreprocessing())).Append("</td><td>").Append(e.Layout.ToString().ToUpperInvariant())
                 .Append("</td><td class=\"num\">").Append(e.Width.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
-                .Append(Html.Encode(e.Storage.Describe())).Append("</td><td>").Append(Html.Encode(e.Source.ToString())).Append("</td></tr>");
+                .Append(Html.Encode(VectorStorage.For(e.Width, StoragePrecision.Auto).Describe())).Append("</td><td>").Append(Html.Encode(e.Source.ToString())).Append("</td></tr>");
         }
 
         return Html.Layout("Models", body.Append("</table>").ToString());

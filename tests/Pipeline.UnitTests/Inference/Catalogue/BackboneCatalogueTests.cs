@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Pipeline.Common;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Storage;
@@ -40,7 +42,7 @@ public sealed partial class BackboneCatalogueTests
             <= 4000 => "halfvec",
             _ => "halfvec+bit",
         };
-        Assert.Equal(expected, entry.Storage.Describe());
+        Assert.Equal(expected, VectorStorage.For(entry.Width, StoragePrecision.Auto).Describe());
     }
 
     [Theory]

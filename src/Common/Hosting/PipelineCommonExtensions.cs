@@ -1,0 +1,46 @@
+namespace Pipeline.Common.Hosting;
+
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Pipeline.Common.Decoding;
+using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.ModelFiles;
+using Pipeline.Common.Messaging;
+using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
+
+public static class PipelineCommonExtensions
+{
+    /// <summary>Options, storage, messaging, fetching and decoding shared by the worker and the scheduler.</summary>
+    /// <remarks>Settings come from <c>PIPELINE_*</c> variables, or files named by <c>PIPELINE_*_FILE</c> (<see cref="SecretFiles"/>).</remarks>
+    public static IHostApplicationBuilder AddPipelineCommon(this IHostApplicationBuilder builder)
+    {
+        builder.Configuration.AddEnvironmentVariables(KnownSettingsExtensions.EnvironmentPrefix);
+        builder.Configuration.AddInMemoryCollection(SecretFiles.Read(Environment.GetEnvironmentVariables(), KnownSettingsExtensions.EnvironmentPrefix));
+        var services = builder.Services;
+        AddValidated<PostgresOptions>(builder, PostgresOptions.Section);
+        AddValidated<RabbitMqOptions>(builder, RabbitMqOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
+        AddValidated<ModelOptions>(builder, ModelOptions.Section);
+        AddValidated<IndexOptions>(builder, IndexOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PipelineDataSource>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<DatabaseRetry>();
+        services.AddSingleton<RabbitMqConnector>();
+        services.AddSingleton<ModelFileCache>();
+        services.AddSingleton(_ => new ImagePreprocessor());
+        services.AddImageFetching(builder.Configuration);
+        return builder;
+    }
+
+    private static void AddValidated<T>(IHostApplicationBuilder builder, string section)
+        where T : class =>
+        builder.Services.AddOptions<T>()
+            .BindKnown(builder.Configuration.GetSection(section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+}

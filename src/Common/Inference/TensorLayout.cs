@@ -1,8 +1,0 @@
-namespace Pipeline.Common.Inference;
-
-/// <summary>Input tensor layout: PyTorch exports take NCHW, Keras/tf2onnx exports NHWC.</summary>
-public enum TensorLayout
-{
-    Nchw,
-    Nhwc,
-}

@@ -1,0 +1,29 @@
+namespace Pipeline.Scheduler.Hosting;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Common;
+using Pipeline.Common.Hosting;
+using Pipeline.Scheduler.Enqueueing;
+using Pipeline.Scheduler.Search;
+using Pipeline.Scheduler.Status;
+
+public static class SchedulerServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
+    {
+        builder.AddPipelineCommon();
+        builder.Services.AddOptions<SchedulerOptions>()
+            .BindKnown(builder.Configuration.GetSection(SchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Enqueuer>();
+        builder.Services.AddSingleton<SourceFactory>();
+        builder.Services.AddSingleton<JobFollower>();
+        builder.Services.AddSingleton<Pipeline.Common.Messaging.JobRetries>();
+        builder.Services.AddSingleton<Recovery.JobRetrier>();
+        builder.Services.AddSingleton<QueryEmbedder>();
+        builder.Services.AddSingleton<Searcher>();
+        return builder;
+    }
+}

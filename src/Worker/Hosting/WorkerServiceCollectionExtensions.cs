@@ -1,0 +1,42 @@
+namespace Pipeline.Worker.Hosting;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Pipeline.Common;
+using Pipeline.Common.Hosting;
+using Pipeline.Common.Inference;
+using Pipeline.Worker.Inference;
+using Pipeline.Worker.Messaging;
+using Pipeline.Worker.Observability;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>The worker: shared pipeline services plus the consuming background service.</summary>
+    public static IHostApplicationBuilder AddWorker(this IHostApplicationBuilder builder)
+    {
+        builder.AddPipelineCommon();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelFileValidator>());
+        builder.Services.AddOptions<WorkerOptions>()
+            .BindKnown(builder.Configuration.GetSection(WorkerOptions.Section))
+            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency > 0
+                ? worker.DecodeConcurrency
+                : WorkerOptions.DefaultDecodeConcurrency(inference.Value.IsGpu, inference.Value.IntraOpThreads, Environment.ProcessorCount))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<InferenceOptions>()
+            .BindKnown(builder.Configuration.GetSection(InferenceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            // The host must wait for the drain; the drain deadline itself is enforced by the consumer.
+            host.ShutdownTimeout = builder.Configuration.GetSection(WorkerOptions.Section).GetValue<TimeSpan?>(nameof(WorkerOptions.DrainTimeout))
+                ?.Add(TimeSpan.FromSeconds(10)) ?? TimeSpan.FromSeconds(40);
+        });
+        builder.AddWorkerObservability();
+        builder.Services.AddHostedService<QueueConsumer>();
+        return builder;
+    }
+}

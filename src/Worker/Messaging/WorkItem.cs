@@ -1,6 +1,0 @@
-namespace Pipeline.Worker.Messaging;
-
-using Pipeline.Common.Sources;
-
-/// <summary>One image of an in-flight message on its way through the stages.</summary>
-internal sealed record WorkItem(InFlightMessage Message, int Index, ImageRef Image);

@@ -1,0 +1,6 @@
+namespace Pipeline.Worker;
+
+using Pipeline.Common.Sources;
+
+/// <summary>One image of an in-flight message on its way through the stages.</summary>
+internal sealed record WorkItem(InFlightMessage Message, int Index, ImageRef Image);

@@ -1,0 +1,9 @@
+namespace Pipeline.UnitTests.Architecture.Planted.Downstream;
+
+using Pipeline.UnitTests.Architecture.Planted.Upstream;
+
+/// <summary>The other half of the planted cycle: uses Upstream only through <c>typeof</c> (a token in the IL).</summary>
+internal static class PlantedRecord
+{
+    public static int Count => typeof(PlantedReader).Name.Length;
+}
