@@ -24,7 +24,7 @@ public sealed class LargeModelMemoryTests(ITestOutputHelper output)
     // Issue 15's target is about 1.5× the model's size, all of the process's memory counted (managed and native). Measured
     // here: 1.50. What is above 1× is ONNX Runtime's NCHWc layout transformer, which reorders each convolution's weights
     // into a copy (ONNX Runtime loading this file from its path alone peaks at 2.5×; with that transformer off, 1.1×).
-    // Reading the file, hashing it and cutting the graph add next to nothing. The code before took 8× (3.2 GB).
+    // Reading the file, hashing it and cutting the graph add next to nothing. Before, `models inspect` peaked at 8× (3.2 GB).
     private const double Bound = 1.75;
 
     [Theory]
