@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -49,7 +48,10 @@ public sealed class Backbone : IDisposable
 
     public string ModelId { get; }
 
-    /// <summary>Lower-case hex sha256 of the ONNX file as read from disk (before head removal).</summary>
+    /// <summary>
+    /// Lower-case hex sha256 of the ONNX file as read from disk (before head removal); for a model with external data,
+    /// of the file followed by each external tensor's bytes in model order (<see cref="OnnxFile.WeightsSha256"/>).
+    /// </summary>
     public string WeightsSha256 { get; }
 
     /// <summary>The preprocessing the model is fed with (its layout as the model's input shape showed, unless set explicitly).</summary>
@@ -77,20 +79,24 @@ public sealed class Backbone : IDisposable
 
     /// <summary>Reads, verifies and cuts the model, then opens an ONNX Runtime session on the edited graph.</summary>
     /// <exception cref="InvalidDataException">
-    /// Hash, input layout/size or width disagree with <paramref name="spec"/>, or the cut gave no features (<see cref="ModelSpec.Headless"/>).
+    /// Hash, input layout/size or width disagree with <paramref name="spec"/>, or the cut gave no features (<see cref="ModelSpec.Headless"/>);
+    /// or the file is no ONNX model, or holds an external data reference that leads outside its folder, to a missing file,
+    /// past a file's end, or to bytes that fail their checksum.
     /// </exception>
     /// <exception cref="NotSupportedException">No classifier head or image input could be identified.</exception>
     public static Backbone Load(ModelSpec spec, BackboneOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var bytes = File.ReadAllBytes(spec.Path);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        // Large weights stay on disk (ONNX Runtime reads them from the file itself): only the graph is parsed, edited
+        // and serialised again, so loading takes about the model's size once, not three times.
+        var file = OnnxFile.Read(spec.Path);
+        var sha = file.WeightsSha256;
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"Model '{spec.Id}' at {spec.Path} has sha256 {sha}, expected {expected}.");
         }
 
-        var model = ModelProto.Parser.ParseFrom(bytes);
+        var model = file.Model;
         BatchAxis.MakeDynamic(model.Graph);   // a fixed batch of 1 (CNTK exports) would refuse InferenceBatchSize images
         if (spec.PreprocessingGraph is { } preprocessing)
         {

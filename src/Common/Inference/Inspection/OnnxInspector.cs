@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
@@ -13,10 +12,12 @@ public static class OnnxInspector
     public static OnnxInspection Inspect(string path, int fallbackInputSize = 224)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = File.ReadAllBytes(path);
-        var model = ModelProto.Parser.ParseFrom(bytes);
+        var file = OnnxFile.Read(path);
+        var model = file.Model;
         var graph = model.Graph ?? throw new InvalidDataException($"{path} holds no ONNX graph.");
-        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var initializers = graph.Initializer.Select(t => t.Name)
+            .Concat(graph.SparseInitializer.Select(t => t.Values?.Name ?? string.Empty))
+            .ToHashSet(StringComparer.Ordinal);
         var imageInput = graph.Input.FirstOrDefault(i => !initializers.Contains(i.Name));
         var layout = InputLayout.Detect(imageInput?.Type?.TensorType?.Shape);
 
@@ -24,7 +25,7 @@ public static class OnnxInspector
         string? cutError = null;
         try
         {
-            cut = HeadRemover.Remove(ModelProto.Parser.ParseFrom(bytes));
+            cut = HeadRemover.Remove(model.Clone());
         }
         catch (NotSupportedException ex)
         {
@@ -35,7 +36,7 @@ public static class OnnxInspector
         var (width, widthError) = cut is null ? (null, cutError) : MeasureWidth(path, size, layout);
         return new OnnxInspection(
             Path.GetFullPath(path),
-            Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            file.WeightsSha256,
             [.. graph.Input.Where(i => !initializers.Contains(i.Name)).Select(Describe)],
             [.. graph.Output.Select(Describe)],
             layout,

@@ -8,6 +8,7 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueInfoProto> _valueInfos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sparseInitializers = new(StringComparer.Ordinal);
 
     public GraphIndex(GraphProto graph)
     {
@@ -27,6 +28,13 @@ internal sealed class GraphIndex
         {
             _initializers[tensor.Name] = tensor;
             _names.Add(tensor.Name);
+        }
+
+        // Constants too, though stored as (indices, values): their contents are never read here.
+        foreach (var sparse in graph.SparseInitializer)
+        {
+            _sparseInitializers.Add(sparse.Values?.Name ?? string.Empty);
+            _names.Add(sparse.Values?.Name ?? string.Empty);
         }
 
         foreach (var info in graph.ValueInfo.Concat(graph.Output).Concat(graph.Input))
@@ -71,14 +79,15 @@ internal sealed class GraphIndex
         return ProducerOf(value) is { OpType: "Constant" } node ? NodeAttributes.Find(node, "value")?.T : null;
     }
 
-    public bool IsConstant(string value) => ConstantOf(value) is not null;
+    public bool IsConstant(string value) => ConstantOf(value) is not null || _sparseInitializers.Contains(value);
 
     /// <summary>The node's first input that is computed (not empty, not a constant): the data an elementwise op passes on.</summary>
     public string? FirstComputedInput(NodeProto node) =>
         node.Input.FirstOrDefault(i => !string.IsNullOrEmpty(i) && !IsConstant(i));
 
-    /// <summary>The image input: the first graph input that is not an initializer.</summary>
-    public ValueInfoProto? ImageInput => Graph.Input.FirstOrDefault(i => !_initializers.ContainsKey(i.Name));
+    /// <summary>The image input: the first graph input that is not an initializer (dense or sparse).</summary>
+    public ValueInfoProto? ImageInput =>
+        Graph.Input.FirstOrDefault(i => !_initializers.ContainsKey(i.Name) && !_sparseInitializers.Contains(i.Name));
 
     /// <summary>Indices of every node the value depends on.</summary>
     public HashSet<int> AncestorsOf(string value)

@@ -1,6 +1,6 @@
 namespace Pipeline.Common.Inference.Onnx;
 
-/// <summary>Drops every node, initializer and value_info that a chosen output no longer needs.</summary>
+/// <summary>Drops every node, initializer (dense or sparse) and value_info that a chosen output no longer needs.</summary>
 internal static class GraphPruner
 {
     /// <summary>Keeps what <paramref name="output"/> depends on; returns the removed nodes in graph order.</summary>
@@ -24,13 +24,17 @@ internal static class GraphPruner
         graph.Node.AddRange(kept);
 
         // Before IR 4 initializers were also listed as graph inputs; drop those entries with them.
-        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var initializers = graph.Initializer.Select(t => t.Name)
+            .Concat(graph.SparseInitializer.Select(t => t.Values?.Name ?? string.Empty))
+            .ToHashSet(StringComparer.Ordinal);
         RemoveWhere(graph.Initializer, t => !needed.Contains(t.Name));
+        RemoveWhere(graph.SparseInitializer, t => !needed.Contains(t.Values?.Name ?? string.Empty));
         RemoveWhere(graph.Input, v => initializers.Contains(v.Name) && !needed.Contains(v.Name));
 
         var existing = kept.SelectMany(n => n.Output)
             .Concat(graph.Input.Select(v => v.Name))
             .Concat(graph.Initializer.Select(t => t.Name))
+            .Concat(graph.SparseInitializer.Select(t => t.Values?.Name ?? string.Empty))
             .ToHashSet(StringComparer.Ordinal);
         RemoveWhere(graph.ValueInfo, v => !existing.Contains(v.Name) || v.Name == output);
         return removed;

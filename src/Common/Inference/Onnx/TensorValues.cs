@@ -5,8 +5,11 @@ namespace Pipeline.Common.Inference.Onnx;
 /// <summary>Reads the integer contents of small constant tensors (axes, shapes).</summary>
 internal static class TensorValues
 {
+    /// <exception cref="NotSupportedException">Not an integer tensor, or one whose data stayed on disk (over <see cref="OnnxFile.ExternalizeFrom"/>).</exception>
     public static long[] ReadInt64s(TensorProto tensor) => tensor.DataType switch
     {
+        _ when tensor.DataLocation == TensorProto.Types.DataLocation.External => throw new NotSupportedException(
+            $"Tensor '{tensor.Name}' [{string.Join(", ", tensor.Dims)}] keeps its values in external data; a small constant (axes, a shape) was expected."),
         (int)TensorProto.Types.DataType.Int64 when tensor.HasRawData => ReadRaw(tensor.RawData.Span, sizeof(long)),
         (int)TensorProto.Types.DataType.Int64 => [.. tensor.Int64Data],
         (int)TensorProto.Types.DataType.Int32 when tensor.HasRawData => ReadRaw(tensor.RawData.Span, sizeof(int)),
