@@ -45,6 +45,15 @@ internal sealed record BenchOptions
     /// <summary>Extra worker settings (<c>--set</c>), to measure what a knob does.</summary>
     public IReadOnlyDictionary<string, string> WorkerSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The worker's batch buffers for the "inference alone" step: <c>--set PIPELINE_Inference__BatchesInFlight=N</c>
+    /// applies to it too, else the worker's default.
+    /// </summary>
+    public int BatchesInFlight => new Worker.Inference.InferenceOptions
+    {
+        BatchesInFlight = WorkerSettings.TryGetValue("PIPELINE_Inference__BatchesInFlight", out var set) && Int(set) is { } n ? n : 0,
+    }.EffectiveBatchesInFlight;
+
     /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's and glibc's knobs, logging.</summary>
     private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__", "MALLOC_"];
 

@@ -14,7 +14,20 @@ public sealed class InferenceOptionsTests
         Assert.Equal(ExecutionProvider.Cpu, options.ExecutionProvider);
         Assert.False(options.AllowSpinning);
         Assert.False(options.EffectiveIoBinding);
+        Assert.Equal(2, options.EffectiveBatchesInFlight);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 3)]
+    public void BatchesInFlight_Set_IsUsed(int setting, int expected) =>
+        Assert.Equal(expected, new InferenceOptions { BatchesInFlight = setting }.EffectiveBatchesInFlight);
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    public void BatchesInFlight_OutOfRange_IsRefused(int setting) =>
+        Assert.Contains(Validate(new InferenceOptions { BatchesInFlight = setting }), r => r.MemberNames.Contains(nameof(InferenceOptions.BatchesInFlight)));
 
     [Theory]
     [InlineData(ExecutionProvider.Cpu)]

@@ -207,6 +207,8 @@ public sealed class StagePipelineTests : IDisposable
 
         public int Width => 2;
 
+        public int BatchesInFlight => 2;
+
         public IReadOnlyList<int> Batches => [.. _batches];
 
         public void Hold() => _open.Reset();
@@ -221,7 +223,9 @@ public sealed class StagePipelineTests : IDisposable
             _called.Dispose();
         }
 
-        public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings)
+        public IBatchBuffer CreateBuffer(int capacity) => new Buffer(this, capacity * Preprocess.TensorLength);
+
+        private void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
         {
             _called.Release();
             _open.Wait(Patience);
@@ -229,7 +233,7 @@ public sealed class StagePipelineTests : IDisposable
             for (var i = 0; i < count; i++)
             {
                 var sum = 0f;
-                foreach (var value in inputs.Span.Slice(i * length, length))
+                foreach (var value in inputs.Slice(i * length, length))
                 {
                     sum += value;
                 }
@@ -239,6 +243,19 @@ public sealed class StagePipelineTests : IDisposable
             }
 
             _batches.Enqueue(count);
+        }
+
+        private sealed class Buffer(RecordingEmbedder owner, int length) : IBatchBuffer
+        {
+            private readonly float[] _inputs = new float[length];
+
+            public Span<float> Inputs => _inputs;
+
+            public void Run(int count, Span<float> embeddings, CancellationToken cancellationToken) => owner.Embed(_inputs, count, embeddings);
+
+            public void Dispose()
+            {
+            }
         }
     }
 
