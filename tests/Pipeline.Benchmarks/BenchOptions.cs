@@ -9,7 +9,7 @@ internal sealed record BenchOptions
         """
         usage: Pipeline.Benchmarks [--smoke] [--images N] [--sample-images N] [--rss-images N] [--enqueue-uris N]
                                    [--write-rows N] [--inference-seconds S] [--batch-size N]
-                                   [--work DIR] [--report FILE] [--only STEP[,STEP…]]
+                                   [--work DIR] [--report FILE] [--only STEP[,STEP…]] [--app PUBLISHED_DIR]
                                    [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_…, MALLOC_… and Logging__… too)
           steps: inference, decode, e2e, samples, rss, enqueue, write
         Needs the services of scripts/services.sh and their settings in the environment.
@@ -37,6 +37,12 @@ internal sealed record BenchOptions
     public string WorkDirectory { get; init; } = Path.Combine(Environment.CurrentDirectory, ".local", "bench");
 
     public string? ReportFile { get; init; }
+
+    /// <summary>
+    /// Where the published programs are (<c>scripts/publish.sh</c>: ReadyToRun, as the images run them); scripts/bench.sh
+    /// publishes there. Null: the build output next to the benchmark (CI's smoke run).
+    /// </summary>
+    public string? AppDirectory { get; init; }
 
     public IReadOnlySet<string> Steps { get; init; } = AllSteps;
 
@@ -100,6 +106,9 @@ internal sealed record BenchOptions
                     break;
                 case "--inference-seconds" when Int(value) is { } n and > 0:
                     options = options with { InferenceDuration = TimeSpan.FromSeconds(n) };
+                    break;
+                case "--app" when value is not null:
+                    options = options with { AppDirectory = Path.GetFullPath(value) };
                     break;
                 case "--work" when value is not null:
                     options = options with { WorkDirectory = Path.GetFullPath(value) };
