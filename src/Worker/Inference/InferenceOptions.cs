@@ -28,8 +28,8 @@ public sealed class InferenceOptions : IValidatableObject
 
     /// <summary>
     /// Batch buffers, each with its own pinned (under CUDA page-locked) memory and binding: with 2, batch k + 1 is
-    /// staged, and on a GPU copied to the device, while batch k computes. 0 (default) = 2; on the CPU the runs
-    /// themselves still take turns, so the second buffer only overlaps the staging and hand-off with the compute.
+    /// staged, and on a GPU copied to the device, while batch k computes. 0 (default) = 2 with a GPU provider, 1 on the
+    /// CPU, where one run already takes every core beside the decoders (a second buffer would only add its memory).
     /// </summary>
     [Range(0, 4)]
     public int BatchesInFlight { get; set; }
@@ -45,7 +45,7 @@ public sealed class InferenceOptions : IValidatableObject
 
     public bool EffectiveIoBinding => IoBinding ?? IsGpu;
 
-    public int EffectiveBatchesInFlight => BatchesInFlight > 0 ? BatchesInFlight : 2;
+    public int EffectiveBatchesInFlight => BatchesInFlight > 0 ? BatchesInFlight : IsGpu ? 2 : 1;
 
     public string EffectiveTensorRtCacheDirectory =>
         string.IsNullOrEmpty(TensorRtCacheDirectory) ? Path.Combine(Path.GetTempPath(), "pipeline", "tensorrt") : TensorRtCacheDirectory;
