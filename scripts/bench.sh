@@ -9,4 +9,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/services.sh up
 eval "$(scripts/services.sh env)"
 dotnet build tests/Pipeline.Benchmarks -c Release -nologo -v quiet
-exec dotnet tests/Pipeline.Benchmarks/bin/Release/net10.0/Pipeline.Benchmarks.dll "$@"
+# The jobs run the published programs, as the container images do (ReadyToRun).
+scripts/publish.sh .local/bench/app > /dev/null
+exec dotnet tests/Pipeline.Benchmarks/bin/Release/net10.0/Pipeline.Benchmarks.dll --app .local/bench/app "$@"

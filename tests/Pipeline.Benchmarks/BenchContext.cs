@@ -30,9 +30,10 @@ internal sealed class BenchContext : IAsyncDisposable
 
     public string SamplesDirectory => Path.Combine(RepoRoot, "samples", "images");
 
-    public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Pipeline.Worker.dll");
+    /// <summary>The worker the jobs run: the published one (<see cref="BenchOptions.AppDirectory"/>) or the build output.</summary>
+    public string WorkerDll => Path.Combine(Options.AppDirectory ?? AppContext.BaseDirectory, "Pipeline.Worker.dll");
 
-    public static string SchedulerDll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
+    public string SchedulerDll => Path.Combine(Options.AppDirectory ?? AppContext.BaseDirectory, "pipeline.dll");
 
     public PostgresOptions Postgres { get; }
 

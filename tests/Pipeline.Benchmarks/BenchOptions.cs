@@ -9,7 +9,7 @@ internal sealed record BenchOptions
         """
         usage: Pipeline.Benchmarks [--smoke] [--images N] [--sample-images N] [--rss-images N] [--enqueue-uris N]
                                    [--write-rows N] [--inference-seconds S] [--batch-size N]
-                                   [--work DIR] [--report FILE] [--only STEP[,STEP…]]
+                                   [--work DIR] [--report FILE] [--only STEP[,STEP…]] [--app PUBLISHED_DIR]
                                    [--set PIPELINE_Section__Key=VALUE]…   (worker settings to try; DOTNET_…, MALLOC_… and Logging__… too)
           steps: inference, decode, e2e, samples, rss, enqueue, write
         Needs the services of scripts/services.sh and their settings in the environment.
@@ -38,12 +38,27 @@ internal sealed record BenchOptions
 
     public string? ReportFile { get; init; }
 
+    /// <summary>
+    /// Where the published programs are (<c>scripts/publish.sh</c>: ReadyToRun, as the images run them); scripts/bench.sh
+    /// publishes there. Null: the build output next to the benchmark (CI's smoke run).
+    /// </summary>
+    public string? AppDirectory { get; init; }
+
     public IReadOnlySet<string> Steps { get; init; } = AllSteps;
 
     public bool Smoke { get; init; }
 
     /// <summary>Extra worker settings (<c>--set</c>), to measure what a knob does.</summary>
     public IReadOnlyDictionary<string, string> WorkerSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The worker's batch buffers for the "inference alone" step: <c>--set PIPELINE_Inference__BatchesInFlight=N</c>
+    /// applies to it too, else the worker's default.
+    /// </summary>
+    public int BatchesInFlight => new Worker.Inference.InferenceOptions
+    {
+        BatchesInFlight = WorkerSettings.TryGetValue("PIPELINE_Inference__BatchesInFlight", out var set) && Int(set) is { } n ? n : 0,
+    }.EffectiveBatchesInFlight;
 
     /// <summary>What <c>--set</c> may change: the programs' settings, the .NET runtime's and glibc's knobs, logging.</summary>
     private static readonly string[] SettablePrefixes = ["PIPELINE_", "DOTNET_", "Logging__", "MALLOC_"];
@@ -91,6 +106,9 @@ internal sealed record BenchOptions
                     break;
                 case "--inference-seconds" when Int(value) is { } n and > 0:
                     options = options with { InferenceDuration = TimeSpan.FromSeconds(n) };
+                    break;
+                case "--app" when value is not null:
+                    options = options with { AppDirectory = Path.GetFullPath(value) };
                     break;
                 case "--work" when value is not null:
                     options = options with { WorkDirectory = Path.GetFullPath(value) };

@@ -27,7 +27,7 @@ internal static class BenchmarkRun
             if (options.Runs("inference"))
             {
                 Progress($"1. inference alone for {options.InferenceDuration.TotalSeconds:F0} s");
-                report.Inference = InferenceBenchmark.Run(backbone, images, options.BatchSize, options.InferenceDuration);
+                report.Inference = InferenceBenchmark.Run(backbone, images, options.BatchSize, options.BatchesInFlight, options.InferenceDuration);
             }
 
             if (options.Runs("decode"))

@@ -22,6 +22,8 @@ public sealed class Backbone : IDisposable
     private readonly int _mapLength;
     private readonly OrtIoBinding? _binding;
     private readonly Lock _gate = new();
+    private readonly bool _onCpu;
+    private readonly bool _useIoBinding;
     private float[] _maps = [];
 
     private Backbone(ModelSpec spec, string weightsSha256, HeadCut cut, LoadedSession loaded, bool useIoBinding)
@@ -44,6 +46,8 @@ public sealed class Backbone : IDisposable
         Cut = cut;
         Width = loaded.Width;
         ExecutionProvider = loaded.Provider;
+        _onCpu = loaded.Provider.StartsWith(LoadedSession.Cpu, StringComparison.Ordinal);
+        _useIoBinding = useIoBinding;
     }
 
     public string ModelId { get; }
@@ -161,6 +165,51 @@ public sealed class Backbone : IDisposable
 
     /// <summary>Whether batches run through an <see cref="OrtIoBinding"/>.</summary>
     public bool UsesIoBinding => _binding is not null;
+
+    /// <summary>
+    /// Whether batches of different <see cref="BackboneBatch"/> buffers run at the same time: on a GPU provider (the
+    /// copy of one overlaps the compute of another); not on the CPU, where one run already takes every intra-op thread.
+    /// </summary>
+    public bool RunsBatchesConcurrently => !_onCpu;
+
+    /// <summary>
+    /// A batch buffer for <paramref name="capacity"/> images, one per batch in flight (see <see cref="BackboneBatch"/>):
+    /// page-locked host memory from ONNX Runtime's <c>CudaPinned</c> allocator on a GPU provider, pinned managed memory
+    /// on the CPU (or where the provider has no such allocator).
+    /// </summary>
+    public BackboneBatch CreateBatch(int capacity)
+    {
+        if (_onCpu)
+        {
+            return new BackboneBatch(this, _session, capacity, pageLocked: false, _useIoBinding);
+        }
+
+        try
+        {
+            return new BackboneBatch(this, _session, capacity, pageLocked: true, _useIoBinding);
+        }
+        catch (OnnxRuntimeException)
+        {
+            // A provider without a CudaPinned allocator: ordinary pinned memory still works, the copy is just staged.
+            return new BackboneBatch(this, _session, capacity, pageLocked: false, _useIoBinding);
+        }
+    }
+
+    internal void RunBatch(BackboneBatch batch, int count)
+    {
+        var inputShape = LoadedSession.InputShape(Preprocess, count);
+        long[] outputShape = [count, .. _mapShape];
+        if (!_onCpu)
+        {
+            batch.RunOn(_session, _inputNames[0], _outputNames[0], count, inputShape, outputShape);
+            return;
+        }
+
+        lock (_gate)
+        {
+            batch.RunOn(_session, _inputNames[0], _outputNames[0], count, inputShape, outputShape);
+        }
+    }
 
     public void Dispose()
     {

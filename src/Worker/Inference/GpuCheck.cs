@@ -31,6 +31,14 @@ internal static class GpuCheck
             var configured = ExecutionProviders.Describe(inference);
             await output.WriteLineAsync($"execution provider: {backbone.ExecutionProvider} (configured: {configured})").ConfigureAwait(false);
             await output.WriteLineAsync($"model {backbone.ModelId}: {backbone.Width} dims, batch of {batchSize} ran").ConfigureAwait(false);
+            using (var probe = backbone.CreateBatch(1))
+            {
+                var memory = probe.IsPageLocked ? "page-locked (CudaPinned)" : "pinned managed memory";
+                await output.WriteLineAsync(
+                    $"batch buffers: {inference.EffectiveBatchesInFlight} in flight, {memory}, IoBinding {(probe.UsesIoBinding ? "on" : "off")}, " +
+                    $"runs {(backbone.RunsBatchesConcurrently ? "concurrent" : "one at a time")}").ConfigureAwait(false);
+            }
+
             return backbone.ExecutionProvider == configured ? WorkerExitCodes.Success : WorkerExitCodes.GpuUnavailable;
         }
         catch (GpuUnavailableException ex)

@@ -12,9 +12,12 @@ internal interface IEmbedder
     /// <summary>Floats per vector.</summary>
     int Width { get; }
 
+    /// <summary>Batch buffers to keep: batch k + 1 is staged (on a GPU, copied) while batch k runs (<see cref="InFlightBatches"/>).</summary>
+    int BatchesInFlight { get; }
+
     /// <summary>
-    /// Embeds <paramref name="count"/> tensors laid end to end into <paramref name="embeddings"/> (count × width).
-    /// <paramref name="inputs"/> is read in place (zero copy): it must stay unmoved, e.g. pinned, for the call.
+    /// One batch buffer for <paramref name="capacity"/> images (one per batch in flight): pinned input memory the
+    /// decoded tensors are copied into once, read in place by the run (zero copy).
     /// </summary>
-    void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings);
+    IBatchBuffer CreateBuffer(int capacity);
 }

@@ -26,6 +26,14 @@ public sealed class InferenceOptions : IValidatableObject
     /// <summary>Bind inputs and outputs with <c>OrtIoBinding</c>; empty: on for the GPU providers, off on the CPU.</summary>
     public bool? IoBinding { get; set; }
 
+    /// <summary>
+    /// Batch buffers, each with its own pinned (under CUDA page-locked) memory and binding: with 2, batch k + 1 is
+    /// staged, and on a GPU copied to the device, while batch k computes. 0 (default) = 2 with a GPU provider, 1 on the
+    /// CPU, where one run already takes every core beside the decoders (a second buffer would only add its memory).
+    /// </summary>
+    [Range(0, 4)]
+    public int BatchesInFlight { get; set; }
+
     /// <summary>ONNX Runtime intra-op threads; 0 = one per physical core.</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
@@ -36,6 +44,8 @@ public sealed class InferenceOptions : IValidatableObject
     public bool IsGpu => ExecutionProvider != ExecutionProvider.Cpu;
 
     public bool EffectiveIoBinding => IoBinding ?? IsGpu;
+
+    public int EffectiveBatchesInFlight => BatchesInFlight > 0 ? BatchesInFlight : IsGpu ? 2 : 1;
 
     public string EffectiveTensorRtCacheDirectory =>
         string.IsNullOrEmpty(TensorRtCacheDirectory) ? Path.Combine(Path.GetTempPath(), "pipeline", "tensorrt") : TensorRtCacheDirectory;

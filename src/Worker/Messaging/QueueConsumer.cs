@@ -108,7 +108,7 @@ internal sealed class QueueConsumer(
                 var indexes = new IndexBuilder(dataSource, spec.Id, indexOptions.Value, logger);
                 var sink = new SettlingBatchSink(new DatabaseBatchSink(writer, indexes, databaseRetry, metrics, logger, indexStop.Token), settler);
                 using var pipeline = new StagePipeline(
-                    fetcher, preprocessor, new BackboneEmbedder(backbone), sink, _options, metrics, time, logger);
+                    fetcher, preprocessor, new BackboneEmbedder(backbone, inferenceOptions.Value.EffectiveBatchesInFlight), sink, _options, metrics, time, logger);
 
                 // A build cancelled by a shutdown, or never run: finished in the background while this worker consumes.
                 await indexes.RequestIfDueAsync(indexStop.Token).ConfigureAwait(false);

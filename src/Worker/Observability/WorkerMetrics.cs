@@ -93,6 +93,9 @@ internal sealed class WorkerMetrics
         }
     }
 
+    /// <summary>Records a stage's duration measured elsewhere (e.g. an inference run on another thread).</summary>
+    public void Observe(WorkerStage stage, TimeSpan elapsed) => _stages[(int)stage].Observe(elapsed.TotalSeconds);
+
     public void BatchFilled(int size, int capacity) => _batchFill.Observe((double)size / capacity);
 
     public void Committed(IEnumerable<BatchOutcome> outcomes)

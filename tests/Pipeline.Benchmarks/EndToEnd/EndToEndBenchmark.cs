@@ -24,12 +24,12 @@ internal static partial class EndToEndBenchmark
 
         try
         {
-            await using var worker = ChildProcess.Start(BenchContext.WorkerDll, [], environment);
+            await using var worker = ChildProcess.Start(context.WorkerDll, [], environment);
             await worker.WaitForOutputAsync("Worker ready", Startup, cancellationToken);
             var cpuBefore = worker.CpuTime;
             var machineBefore = CpuSnapshot.Take();
 
-            await using var scheduler = ChildProcess.Start(BenchContext.SchedulerDll, ["enqueue", "--folder", folder], environment);
+            await using var scheduler = ChildProcess.Start(context.SchedulerDll, ["enqueue", "--folder", folder], environment);
             if (await scheduler.WaitForExitAsync(cancellationToken) != 0)
             {
                 throw new InvalidOperationException($"pipeline enqueue failed:\n{scheduler.Output}");

@@ -19,7 +19,7 @@ internal static partial class EnqueueBenchmark
         try
         {
             var stopwatch = Stopwatch.StartNew();
-            await using var scheduler = ChildProcess.Start(BenchContext.SchedulerDll, ["enqueue", "--manifest", manifest], BenchContext.ChildEnvironment(modelId));
+            await using var scheduler = ChildProcess.Start(context.SchedulerDll, ["enqueue", "--manifest", manifest], BenchContext.ChildEnvironment(modelId));
             if (await scheduler.WaitForExitAsync(cancellationToken) != 0)
             {
                 throw new InvalidOperationException($"pipeline enqueue failed:\n{scheduler.Output}");

@@ -89,6 +89,8 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
             Line(text, $"| worker peak RSS, {e2e.Job.Items:N0} photos | {Mib(e2e.WorkerPeakResidentBytes)} |");
             Line(text, $"| machine CPU over the job ({Environment.ProcessorCount} cores) | {e2e.Cpu} |");
+            // CPU time, unlike wall time, hardly moves when other processes share the machine: the A/B measure there.
+            Line(text, $"| worker CPU time over the job | {e2e.WorkerCpu.TotalSeconds:F2} s ({e2e.WorkerCpu.TotalMilliseconds / Math.Max(1, e2e.Job.Items):F2} ms per image) |");
             Line(text, $"| job timeline: all queued / first batch committed, after the job's creation | {e2e.Enqueue.TotalSeconds:F2} s / {e2e.FirstCommit.TotalSeconds:F2} s |");
             Line(text, $"| HNSW index build after the first job ({e2e.Job.Items:N0} rows, not per image) | {e2e.IndexBuild.TotalSeconds:F1} s |");
         }

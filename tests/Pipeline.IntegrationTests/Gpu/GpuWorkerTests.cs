@@ -118,6 +118,8 @@ public sealed partial class GpuWorkerTests(GpuPublishFixture gpu) : IClassFixtur
         Assert.True(exitCode == WorkerExitCodes.GpuUnavailable, $"exit {exitCode}:\n{check.Log}");
         Assert.Contains("execution provider: CPU (fallback from CUDA (device 0)) (configured: CUDA (device 0))", check.Log, StringComparison.Ordinal);
         Assert.Contains(": 1280 dims, batch of 32 ran", check.Log, StringComparison.Ordinal);
+        // After the fallback: no CudaPinned allocator, so ordinary pinned memory, and CPU runs take turns.
+        Assert.Contains("batch buffers: 2 in flight, pinned managed memory, IoBinding on, runs one at a time", check.Log, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> FallbackEnvironment(string provider, string queuePrefix)

@@ -12,16 +12,16 @@ public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClass
         var expected = new float[3 * BundledModel.Width];
         fixture.Backbone.Embed(images.SelectMany(i => i).ToArray().AsMemory(), 3, expected);
 
-        var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone), 4);
+        using var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone, 1), 4);
         batch.Add(new float[BundledModel.ImageLength]);
-        batch.Run();
+        batch.Run(CancellationToken.None);
         batch.Clear();
         foreach (var image in images)
         {
             batch.Add(image);
         }
 
-        batch.Run();
+        batch.Run(CancellationToken.None);
 
         Assert.Equal(3, batch.Count);
         for (var i = 0; i < 3; i++)
@@ -33,7 +33,7 @@ public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClass
     [Fact]
     public void Add_BeyondCapacity_Throws()
     {
-        var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone), 1);
+        using var batch = new InferenceBatch(new BackboneEmbedder(fixture.Backbone, 1), 1);
         batch.Add(new float[BundledModel.ImageLength]);
 
         Assert.Throws<InvalidOperationException>(() => batch.Add(new float[BundledModel.ImageLength]));

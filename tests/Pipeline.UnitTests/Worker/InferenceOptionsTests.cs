@@ -14,7 +14,26 @@ public sealed class InferenceOptionsTests
         Assert.Equal(ExecutionProvider.Cpu, options.ExecutionProvider);
         Assert.False(options.AllowSpinning);
         Assert.False(options.EffectiveIoBinding);
+        Assert.Equal(1, options.EffectiveBatchesInFlight);
     }
+
+    [Theory]
+    [InlineData(ExecutionProvider.Cuda)]
+    [InlineData(ExecutionProvider.TensorRt)]
+    public void BatchesInFlight_Unset_IsTwoForGpuProviders(ExecutionProvider provider) =>
+        Assert.Equal(2, new InferenceOptions { ExecutionProvider = provider }.EffectiveBatchesInFlight);
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 3)]
+    public void BatchesInFlight_Set_IsUsed(int setting, int expected) =>
+        Assert.Equal(expected, new InferenceOptions { BatchesInFlight = setting }.EffectiveBatchesInFlight);
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    public void BatchesInFlight_OutOfRange_IsRefused(int setting) =>
+        Assert.Contains(Validate(new InferenceOptions { BatchesInFlight = setting }), r => r.MemberNames.Contains(nameof(InferenceOptions.BatchesInFlight)));
 
     [Theory]
     [InlineData(ExecutionProvider.Cpu)]

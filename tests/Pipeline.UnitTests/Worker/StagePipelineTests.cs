@@ -167,6 +167,39 @@ public sealed class StagePipelineTests : IDisposable
         Assert.Equal(0, _sink.Count);
     }
 
+    [Fact]
+    public async Task AcceptAsync_FirstBatchStillRunning_SecondBatchIsStagedAndStartedInTheOtherBuffer()
+    {
+        var pipeline = Start(batchSize: 1);
+        _embedder.Hold();
+
+        await pipeline.AcceptAsync(Message(0, Good("a")), CancellationToken.None);
+        Assert.True(await _embedder.WaitUntilCalledAsync());
+        await pipeline.AcceptAsync(Message(1, Good("b")), CancellationToken.None);
+        // Two batches in flight: the second run starts while the first is held.
+        Assert.True(await _embedder.WaitUntilCalledAsync());
+        _embedder.Release();
+        var committed = await _sink.TakeAsync(2);
+
+        Assert.Equal([1, 1], _embedder.Batches);
+        Assert.Equal([0, 1], committed.Select(m => m.Message.BatchNo).Order());
+    }
+
+    [Fact]
+    public async Task DrainAsync_EmbedderThrows_SurfacesItsErrorAndCommitsNothing()
+    {
+        var pipeline = Start(batchSize: 1);
+        _embedder.FailWith(new InvalidOperationException("inference broke"));
+
+        await pipeline.AcceptAsync(Message(0, Good("a")), CancellationToken.None);
+        await pipeline.AcceptAsync(Message(1, Good("b")), CancellationToken.None);
+        Assert.True(await _embedder.WaitUntilCalledAsync());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.DrainAsync(TimeSpan.FromMinutes(1)).WaitAsync(Patience));
+        Assert.Equal("inference broke", error.Message);
+        Assert.Equal(0, _sink.Count);
+    }
+
     /// <summary>Image bytes (or an exception) by URI, as a fetcher would return them.</summary>
     private sealed class MemoryFetcher : IImageFetcher
     {
@@ -207,9 +240,15 @@ public sealed class StagePipelineTests : IDisposable
 
         public int Width => 2;
 
+        public int BatchesInFlight => 2;
+
         public IReadOnlyList<int> Batches => [.. _batches];
 
+        private Exception? _failure;
+
         public void Hold() => _open.Reset();
+
+        public void FailWith(Exception failure) => _failure = failure;
 
         public void Release() => _open.Set();
 
@@ -221,15 +260,22 @@ public sealed class StagePipelineTests : IDisposable
             _called.Dispose();
         }
 
-        public void Embed(ReadOnlyMemory<float> inputs, int count, Span<float> embeddings)
+        public IBatchBuffer CreateBuffer(int capacity) => new Buffer(this, capacity * Preprocess.TensorLength);
+
+        private void Embed(ReadOnlySpan<float> inputs, int count, Span<float> embeddings)
         {
             _called.Release();
             _open.Wait(Patience);
+            if (_failure is { } failure)
+            {
+                throw failure;
+            }
+
             var length = Preprocess.TensorLength;
             for (var i = 0; i < count; i++)
             {
                 var sum = 0f;
-                foreach (var value in inputs.Span.Slice(i * length, length))
+                foreach (var value in inputs.Slice(i * length, length))
                 {
                     sum += value;
                 }
@@ -239,6 +285,19 @@ public sealed class StagePipelineTests : IDisposable
             }
 
             _batches.Enqueue(count);
+        }
+
+        private sealed class Buffer(RecordingEmbedder owner, int length) : IBatchBuffer
+        {
+            private readonly float[] _inputs = new float[length];
+
+            public Span<float> Inputs => _inputs;
+
+            public void Run(int count, Span<float> embeddings, CancellationToken cancellationToken) => owner.Embed(_inputs, count, embeddings);
+
+            public void Dispose()
+            {
+            }
         }
     }
 
