@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>Enqueue defaults. Bound from the <c>Scheduler</c> section; command-line flags override.</summary>
 public sealed class SchedulerOptions
 {
-    public const string Section = "Scheduler";
+    public const string SectionName = "Scheduler";
 
     /// <summary>Image URIs per queue message.</summary>
     [Range(1, 10_000)]

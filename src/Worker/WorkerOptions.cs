@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
 public sealed class WorkerOptions
 {
-    public const string Section = "Worker";
+    public const string SectionName = "Worker";
 
     /// <summary>Images per ONNX Runtime call; batches are filled across messages.</summary>
     [Range(1, 1024)]

@@ -12,7 +12,7 @@ using Pipeline.Common.Storage;
 /// </summary>
 public sealed class ModelOptions : IValidatableObject
 {
-    public const string Section = "Model";
+    public const string SectionName = "Model";
 
     public const string BundledId = "mobilenetv2";
 

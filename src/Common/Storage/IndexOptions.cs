@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>HNSW index builds (<see cref="EmbeddingIndex"/>). Bound from the <c>Index</c> section.</summary>
 public sealed class IndexOptions
 {
-    public const string Section = "Index";
+    public const string SectionName = "Index";
 
     /// <summary>
     /// The worker builds the index when a model's first job completes, and at start-up when it is missing or INVALID

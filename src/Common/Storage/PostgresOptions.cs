@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>Database connection. Bound from the <c>Postgres</c> section; the password comes from the environment only.</summary>
 public sealed class PostgresOptions
 {
-    public const string Section = "Postgres";
+    public const string SectionName = "Postgres";
 
     /// <summary>Npgsql connection string (TLS via <c>SSL Mode=…</c>); never logged.</summary>
     [Required]

@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>How ONNX Runtime runs the backbone. Bound from the <c>Inference</c> section.</summary>
 public sealed class InferenceOptions : IValidatableObject
 {
-    public const string Section = "Inference";
+    public const string SectionName = "Inference";
 
     /// <summary><c>Cpu</c>; <c>Cuda</c> or <c>TensorRt</c> in the GPU image.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;

@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>The worker's metrics and health listener. Bound from the <c>Metrics</c> section.</summary>
 public sealed class MetricsOptions
 {
-    public const string Section = "Metrics";
+    public const string SectionName = "Metrics";
 
     /// <summary>Port serving <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>; 0 turns the listener off.</summary>
     [Range(0, 65535)]
