@@ -18,7 +18,8 @@ public static class WorkerServiceCollectionExtensions
         builder.AddPipelineCommon();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelFileValidator>());
         builder.Services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(builder.Configuration, WorkerOptions.SectionName)
-            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency > 0
+            // Only 0 means "automatic": a negative value stays, so validation refuses it instead of replacing it.
+            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency != 0
                 ? worker.DecodeConcurrency
                 : WorkerOptions.DefaultDecodeConcurrency(inference.Value, Environment.ProcessorCount));
         builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(builder.Configuration, InferenceOptions.SectionName);
