@@ -6,7 +6,7 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
-namespace Pipeline.UnitTests.Configuration;
+namespace Pipeline.UnitTests.Common;
 
 public sealed class KnownSettingsTests
 {
@@ -43,7 +43,7 @@ public sealed class KnownSettingsTests
     }
 
     [Fact]
-    public void Validate_KnownSettingsInAnyCase_SecretFileKeysAndListItems_Pass()
+    public void Validate_KnownSettingsInAnyCaseSecretFileKeysAndListItems_Pass()
     {
         var model = Resolve<ModelOptions>(ModelOptions.SectionName, ("Model:pooling", "Max"), ("Model:Sha256_FILE", "/run/secrets/sha"));
         var policy = Resolve<UriPolicyOptions>(

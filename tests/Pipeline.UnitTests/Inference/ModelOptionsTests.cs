@@ -1,4 +1,4 @@
-namespace Pipeline.UnitTests.Messaging;
+namespace Pipeline.UnitTests.Inference;
 
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
