@@ -7,66 +7,66 @@ using Pipeline.Common.Sources;
 /// <summary>Source-generated log messages of the worker. URIs are logged without query strings (SAS tokens).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
+    [LoggerMessage(EventIds.WorkerHost.Ready, LogLevel.Information, "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
     public static partial void Ready(ILogger logger, string modelId, int dims, string sha256, string queue, int batchSize, int prefetch);
 
-    [LoggerMessage(2, LogLevel.Information, "Head removed: {Cut}")]
+    [LoggerMessage(EventIds.Inference.HeadRemoved, LogLevel.Information, "Head removed: {Cut}")]
     public static partial void HeadRemoved(ILogger logger, string cut);
 
-    [LoggerMessage(3, LogLevel.Warning, "Image failed ({Reason}) in job {JobId}: {Uri}: {Message}")]
+    [LoggerMessage(EventIds.WorkerHost.ImageFailed, LogLevel.Warning, "Image failed ({Reason}) in job {JobId}: {Uri}: {Message}")]
     public static partial void ImageFailed(ILogger logger, FailureReason reason, Guid jobId, string uri, string message);
 
-    [LoggerMessage(4, LogLevel.Error, "Message {JobId}/{BatchNo} could not be finished: {Message}")]
+    [LoggerMessage(EventIds.Messaging.MessageReturned, LogLevel.Error, "Message {JobId}/{BatchNo} could not be finished: {Message}")]
     public static partial void MessageReturned(ILogger logger, Exception exception, Guid jobId, int batchNo, string message);
 
-    [LoggerMessage(5, LogLevel.Error, "Unreadable message dropped (delivery {DeliveryTag})")]
+    [LoggerMessage(EventIds.Messaging.PoisonMessage, LogLevel.Error, "Unreadable message dropped (delivery {DeliveryTag})")]
     public static partial void PoisonMessage(ILogger logger, Exception exception, ulong deliveryTag);
 
-    [LoggerMessage(6, LogLevel.Debug, "Committed {Messages} messages ({Rows} vectors)")]
+    [LoggerMessage(EventIds.Storage.Committed, LogLevel.Debug, "Committed {Messages} messages ({Rows} vectors)")]
     public static partial void Committed(ILogger logger, int messages, int rows);
 
-    [LoggerMessage(7, LogLevel.Information, "Job {JobId} completed")]
+    [LoggerMessage(EventIds.Storage.JobCompleted, LogLevel.Information, "Job {JobId} completed")]
     public static partial void JobCompleted(ILogger logger, Guid jobId);
 
-    [LoggerMessage(8, LogLevel.Warning, "Database unavailable, retrying in {Delay} (attempt {Attempt})")]
+    [LoggerMessage(EventIds.Storage.DatabaseRetry, LogLevel.Warning, "Database unavailable, retrying in {Delay} (attempt {Attempt})")]
     public static partial void DatabaseRetry(ILogger logger, Exception exception, TimeSpan delay, int attempt);
 
-    [LoggerMessage(9, LogLevel.Information, "Stopping: draining in-flight messages (deadline {Deadline})")]
+    [LoggerMessage(EventIds.WorkerHost.Draining, LogLevel.Information, "Stopping: draining in-flight messages (deadline {Deadline})")]
     public static partial void Draining(ILogger logger, TimeSpan deadline);
 
-    [LoggerMessage(10, LogLevel.Warning, "Drain deadline passed; unfinished messages go back to the queue")]
+    [LoggerMessage(EventIds.WorkerHost.DrainTimedOut, LogLevel.Warning, "Drain deadline passed; unfinished messages go back to the queue")]
     public static partial void DrainTimedOut(ILogger logger);
 
-    [LoggerMessage(11, LogLevel.Information, "Stopped cleanly")]
+    [LoggerMessage(EventIds.WorkerHost.Stopped, LogLevel.Information, "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(12, LogLevel.Error, "Building the HNSW index failed; it is retried when the next job completes, when a worker starts, or by `pipeline index`")]
+    [LoggerMessage(EventIds.Storage.IndexFailed, LogLevel.Error, "Building the HNSW index failed; it is retried when the next job completes, when a worker starts, or by `pipeline index`")]
     public static partial void IndexFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(13, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
+    [LoggerMessage(EventIds.Messaging.MessageDeferred, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
     public static partial void MessageDeferred(ILogger logger, Guid jobId, int batchNo, string queue, int attempt);
 
-    [LoggerMessage(14, LogLevel.Warning, "{Reason}; running on the CPU (Inference:CpuFallback)")]
+    [LoggerMessage(EventIds.Inference.GpuUnavailable, LogLevel.Warning, "{Reason}; running on the CPU (Inference:CpuFallback)")]
     public static partial void GpuUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(17, LogLevel.Critical, "{Reason}")]
+    [LoggerMessage(EventIds.Inference.GpuUnavailableFatal, LogLevel.Critical, "{Reason}")]
     public static partial void GpuUnavailableFatal(ILogger logger, string reason);
 
-    [LoggerMessage(18, LogLevel.Information, "Inference runs on {Provider}")]
+    [LoggerMessage(EventIds.Inference.InferenceProvider, LogLevel.Information, "Inference runs on {Provider}")]
     public static partial void InferenceProvider(ILogger logger, string provider);
 
-    [LoggerMessage(15, LogLevel.Warning, "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
+    [LoggerMessage(EventIds.Messaging.DeadLetterSettled, LogLevel.Warning, "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
     public static partial void DeadLetterSettled(ILogger logger, Guid jobId, int batchNo, int images, string reason);
 
-    [LoggerMessage(16, LogLevel.Error, "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
+    [LoggerMessage(EventIds.Messaging.DeadLetterDeferred, LogLevel.Error, "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
     public static partial void DeadLetterDeferred(ILogger logger, Exception exception, string reason);
 
-    [LoggerMessage(40, LogLevel.Information, "HNSW index: {Outcome} in {Elapsed}")]
+    [LoggerMessage(EventIds.Storage.IndexEnsured, LogLevel.Information, "HNSW index: {Outcome} in {Elapsed}")]
     public static partial void IndexEnsured(ILogger logger, Pipeline.Common.Storage.IndexBuildOutcome outcome, TimeSpan elapsed);
 
-    [LoggerMessage(41, LogLevel.Information, "HNSW index build: {Progress}")]
+    [LoggerMessage(EventIds.Storage.IndexProgress, LogLevel.Information, "HNSW index build: {Progress}")]
     public static partial void IndexProgress(ILogger logger, string progress);
 
-    [LoggerMessage(42, LogLevel.Warning, "HNSW index build cancelled by the shutdown; the next worker or `pipeline index` rebuilds it")]
+    [LoggerMessage(EventIds.Storage.IndexCancelled, LogLevel.Warning, "HNSW index build cancelled by the shutdown; the next worker or `pipeline index` rebuilds it")]
     public static partial void IndexCancelled(ILogger logger);
 }

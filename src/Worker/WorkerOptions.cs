@@ -5,37 +5,37 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
 public sealed class WorkerOptions
 {
-    public const string Section = "Worker";
+    public const string SectionName = "Worker";
 
-    /// <summary>Images per ONNX Runtime call; batches are filled across messages.</summary>
+    /// <summary>Images per ONNX Runtime call; batches are filled across messages. Default 32; 1 to 1,024.</summary>
     [Range(1, 1024)]
     public int InferenceBatchSize { get; set; } = 32;
 
-    /// <summary>How long a partial batch waits for more images before it runs anyway.</summary>
+    /// <summary>How long a partial batch waits for more images before it runs anyway. Default 50 ms; 0 to 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan BatchFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Unacked messages the broker may hand this worker; 0 = enough for four inference batches.</summary>
+    /// <summary>Unacked messages the broker may hand this worker; 0 = enough for four inference batches (<see cref="EffectivePrefetch"/>). Default 0; 0 to 1,000.</summary>
     [Range(0, 1000)]
     public int Prefetch { get; set; }
 
-    /// <summary>URIs per message the scheduler sends (its <c>BatchSize</c>); sizes the automatic prefetch.</summary>
+    /// <summary>URIs per message the scheduler sends (its <c>BatchSize</c>); sizes the automatic prefetch. Default 32; 1 to 10,000.</summary>
     [Range(1, 10_000)]
     public int ExpectedMessageSize { get; set; } = 32;
 
-    /// <summary>Concurrent fetches (I/O bound: more than cores).</summary>
+    /// <summary>Concurrent fetches (I/O bound: more than cores). Default 16; 1 to 512.</summary>
     [Range(1, 512)]
     public int FetchConcurrency { get; set; } = 16;
 
-    /// <summary>Parallel decoders; 0 = <see cref="DefaultDecodeConcurrency"/> (set at start from the inference settings).</summary>
+    /// <summary>Parallel decoders; 0 = <see cref="DefaultDecodeConcurrency"/> (set at start from the inference settings). Default 0; 0 to 256.</summary>
     [Range(0, 256)]
     public int DecodeConcurrency { get; set; }
 
-    /// <summary>Completed messages committed in one transaction at most.</summary>
+    /// <summary>Completed messages committed in one transaction at most. Default 16; 1 to 1,000.</summary>
     [Range(1, 1000)]
     public int MaxMessagesPerCommit { get; set; } = 16;
 
-    /// <summary>On SIGTERM, how long in-flight messages may take to finish before they are returned to the queue.</summary>
+    /// <summary>On SIGTERM, how long in-flight messages may take to finish before they are returned to the queue. Default 30 s; 0 to 1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -21,11 +21,10 @@ public static class PipelineCommonExtensions
         builder.Configuration.AddEnvironmentVariables(KnownSettingsExtensions.EnvironmentPrefix);
         builder.Configuration.AddInMemoryCollection(SecretFiles.Read(Environment.GetEnvironmentVariables(), KnownSettingsExtensions.EnvironmentPrefix));
         var services = builder.Services;
-        AddValidated<PostgresOptions>(builder, PostgresOptions.Section);
-        AddValidated<RabbitMqOptions>(builder, RabbitMqOptions.Section);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
-        AddValidated<ModelOptions>(builder, ModelOptions.Section);
-        AddValidated<IndexOptions>(builder, IndexOptions.Section);
+        services.AddValidatedOptions<PostgresOptions, PostgresOptionsValidator>(builder.Configuration, PostgresOptions.SectionName);
+        services.AddValidatedOptions<RabbitMqOptions, RabbitMqOptionsValidator>(builder.Configuration, RabbitMqOptions.SectionName);
+        services.AddValidatedOptions<ModelOptions, ModelOptionsValidator>(builder.Configuration, ModelOptions.SectionName);
+        services.AddValidatedOptions<IndexOptions, IndexOptionsValidator>(builder.Configuration, IndexOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PipelineDataSource>();
         services.AddSingleton<JobStore>();
@@ -36,11 +35,4 @@ public static class PipelineCommonExtensions
         services.AddImageFetching(builder.Configuration);
         return builder;
     }
-
-    private static void AddValidated<T>(IHostApplicationBuilder builder, string section)
-        where T : class =>
-        builder.Services.AddOptions<T>()
-            .BindKnown(builder.Configuration.GetSection(section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
 }

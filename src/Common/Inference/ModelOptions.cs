@@ -12,7 +12,7 @@ using Pipeline.Common.Inference.Onnx;
 /// </summary>
 public sealed class ModelOptions : IValidatableObject
 {
-    public const string Section = "Model";
+    public const string SectionName = "Model";
 
     public const string BundledId = "mobilenetv2";
 
@@ -22,44 +22,48 @@ public sealed class ModelOptions : IValidatableObject
 
     private const string IdPattern = "^[a-z][a-z0-9_]{0,39}$";
 
-    /// <summary>Model id: names the queue and the table, so it is a plain identifier.</summary>
+    /// <summary>Model id: names the queue and the table, so it is a plain identifier (<c>[a-z][a-z0-9_]{0,39}</c>). Default <c>mobilenetv2</c>.</summary>
     [Required, RegularExpression(IdPattern)]
     public string Id { get; set; } = BundledId;
 
-    /// <summary>Catalogue entry (e.g. <c>resnet50</c>); empty looks the <see cref="Id"/> up; <c>custom</c> uses none.</summary>
+    /// <summary>Catalogue entry (e.g. <c>resnet50</c>); <c>custom</c> uses none. Default none: the <see cref="Id"/> is looked up.</summary>
     public string? Backbone { get; set; }
 
-    /// <summary>ONNX file: a local path, an http(s) URL or an Azure Blob URL; empty means the bundled model next to the program.</summary>
+    /// <summary>ONNX file: a local path, an http(s) URL or an Azure Blob URL; default none: the entry's shipped file (the bundled model next to the program).</summary>
     public string? Path { get; set; }
 
-    /// <summary>Expected sha256 of the file; checked at download and at load when set.</summary>
+    /// <summary>Expected sha256 of the file (64 lowercase hex digits); checked at download and at load. Default none (the shipped file's own).</summary>
     [RegularExpression("^[0-9a-f]{64}$")]
     public string? Sha256 { get; set; }
 
-    /// <summary>Where downloaded models are kept; empty: <c>$XDG_CACHE_HOME/pipeline/models</c>, <c>~/.cache/…</c> or the temp folder.</summary>
+    /// <summary>Where downloaded models are kept. Default none: <c>$XDG_CACHE_HOME/pipeline/models</c>, <c>~/.cache/…</c> or the temp folder.</summary>
     public string? CacheDirectory { get; set; }
 
-    /// <summary>Allow a plain <c>http://</c> model URL (a local mirror); weights are otherwise fetched over TLS only.</summary>
+    /// <summary>Allow a plain <c>http://</c> model URL (a local mirror); weights are otherwise fetched over TLS only. Default off.</summary>
     public bool AllowInsecureHttp { get; set; }
 
     /// <summary>
     /// PEM file of the CA (or CAs) that signed an https model server's certificate, when the system store does not
-    /// trust it (a private mirror); the host name is still checked. Azure Blob downloads use the system store.
+    /// trust it (a private mirror); the host name is still checked. Azure Blob downloads use the system store. Default none.
     /// </summary>
     public string? TlsCaFile { get; set; }
 
-    /// <summary>Longest a model download may take.</summary>
+    /// <summary>Longest a model download may take. Default 30 min; 1 s to 1 day.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Square input side, in pixels. Default none: the entry's (224 without one); 8 to 2,048.</summary>
     [Range(8, 2048)]
     public int? InputSize { get; set; }
 
+    /// <summary>Short side before the centre crop, in pixels; at least <see cref="InputSize"/>. Default none: the entry's (256 for 224); 8 to 4,096.</summary>
     [Range(8, 4096)]
     public int? ResizeShortSide { get; set; }
 
+    /// <summary><c>ShortSideThenCenterCrop</c> or <c>Squash</c> (Keras <c>load_img</c>). Default none: the entry's.</summary>
     public ResizePolicy? Resize { get; set; }
 
+    /// <summary><c>Caffe</c>, <c>Tf</c>, <c>Torch</c> or <c>Raw</c> (Keras <c>preprocess_input</c> modes). Default none: the entry's (<c>Torch</c> without one).</summary>
     public PreprocessMode? Preprocess { get; set; }
 
     /// <summary>
@@ -74,6 +78,7 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Input layout; empty: the one the model's input shape shows (else the entry's default).</summary>
     public TensorLayout? Layout { get; set; }
 
+    /// <summary>Global pooling of the feature map: <c>Avg</c>, <c>Max</c> or <c>Gem</c>. Default <c>Avg</c>.</summary>
     public PoolingMode Pooling { get; set; } = PoolingMode.Avg;
 
     /// <summary>
@@ -83,7 +88,7 @@ public sealed class ModelOptions : IValidatableObject
     /// </summary>
     public bool? Headless { get; set; }
 
-    /// <summary>GeM's exponent (with <see cref="PoolingMode.Gem"/>).</summary>
+    /// <summary>GeM's exponent (with <see cref="PoolingMode.Gem"/>). Default 3; 1 to 32.</summary>
     [Range(1.0, 32.0)]
     public float GemP { get; set; } = GlobalPooling.DefaultGemP;
 

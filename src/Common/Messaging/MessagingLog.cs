@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 internal static partial class MessagingLog
 {
     [LoggerMessage(
-        101,
+        EventIds.Messaging.QueueKeptWithOtherArguments,
         LogLevel.Warning,
         "Queue {Queue} exists with arguments an earlier version declared ({Reason}); it is used as it is. A fixed x-delivery-limit there "
         + "still dead-letters at its old value, whatever RabbitMq:MaxDeliveries says: drain and delete the queue to drop it")]

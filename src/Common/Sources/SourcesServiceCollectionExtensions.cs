@@ -18,12 +18,9 @@ public static class SourcesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddLogging();
-        services.AddOptions<FetchOptions>().BindKnown(configuration.GetSection(FetchOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<BlobOptions>().BindKnown(configuration.GetSection(BlobOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<UriPolicyOptions>().BindKnown(configuration.GetSection(UriPolicyOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlobOptions>, BlobOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UriPolicyOptions>, UriPolicyOptionsValidator>());
+        services.AddValidatedOptions<FetchOptions, FetchOptionsValidator>(configuration, FetchOptions.SectionName);
+        services.AddValidatedOptions<BlobOptions, BlobOptionsValidator>(configuration, BlobOptions.SectionName);
+        services.AddValidatedOptions<UriPolicyOptions, UriPolicyOptionsValidator>(configuration, UriPolicyOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         // From the connection string, as BlobImageFetcher derives its own: the policy needs them before any fetcher exists.
         services.TryAddSingleton(provider => EndpointsOf(provider.GetRequiredService<IOptions<BlobOptions>>().Value));

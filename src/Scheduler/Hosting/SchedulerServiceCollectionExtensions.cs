@@ -13,10 +13,7 @@ public static class SchedulerServiceCollectionExtensions
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {
         builder.AddPipelineCommon();
-        builder.Services.AddOptions<SchedulerOptions>()
-            .BindKnown(builder.Configuration.GetSection(SchedulerOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<SchedulerOptions, SchedulerOptionsValidator>(builder.Configuration, SchedulerOptions.SectionName);
         builder.Services.AddSingleton<Enqueuer>();
         builder.Services.AddSingleton<SourceFactory>();
         builder.Services.AddSingleton<JobFollower>();

@@ -23,12 +23,12 @@ public static class ServeCommand
             var overrides = new Dictionary<string, string?>();
             if (result.GetValue(host) is { } h)
             {
-                overrides[$"{ServeOptions.Section}:{nameof(ServeOptions.Host)}"] = h;
+                overrides[$"{ServeOptions.SectionName}:{nameof(ServeOptions.Host)}"] = h;
             }
 
             if (result.GetValue(port) is { } p)
             {
-                overrides[$"{ServeOptions.Section}:{nameof(ServeOptions.Port)}"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                overrides[$"{ServeOptions.SectionName}:{nameof(ServeOptions.Port)}"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             await using var app = Build(overrides);

@@ -3,9 +3,9 @@ namespace Pipeline.Scheduler.Serving;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Settings of <c>pipeline serve</c> (section <c>Serve</c>, variables <c>PIPELINE_Serve__*</c>).</summary>
-public sealed class ServeOptions
+public sealed class ServeOptions : IValidatableObject
 {
-    public const string Section = "Serve";
+    public const string SectionName = "Serve";
 
     /// <summary>Listen address. Default 127.0.0.1: the page is reachable only from this machine unless set (<c>0.0.0.0</c>, <c>*</c>).</summary>
     [Required]
@@ -51,4 +51,13 @@ public sealed class ServeOptions
     /// and with the broker reachable. Guarded by <see cref="BearerToken"/> when set.
     /// </summary>
     public bool AllowRetry { get; set; }
+
+    /// <summary>The listen address must be one Kestrel can bind, run by <see cref="ServeOptionsValidator"/>.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ServingServiceCollectionExtensions.ListenAddress(Host) is null)
+        {
+            yield return new ValidationResult($"'{Host}' must be an IP address, 'localhost' or '*'.", [nameof(Host)]);
+        }
+    }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Pipeline.Common;
 using Pipeline.Scheduler.Duplicates;
 using Prometheus;
 
@@ -18,11 +19,7 @@ public static class ServingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<ServeOptions>()
-            .Bind(builder.Configuration.GetSection(ServeOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => ListenAddress(o.Host) is not null, "Serve:Host must be an IP address, 'localhost' or '*'")
-            .ValidateOnStart();
+        services.AddValidatedOptions<ServeOptions, ServeOptionsValidator>(builder.Configuration, ServeOptions.SectionName);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServeOptions>>((kestrel, serve) =>
         {
             var options = serve.Value;

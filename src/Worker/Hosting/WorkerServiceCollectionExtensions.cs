@@ -18,21 +18,16 @@ public static class WorkerServiceCollectionExtensions
     {
         builder.AddPipelineCommon();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelFileValidator>());
-        builder.Services.AddOptions<WorkerOptions>()
-            .BindKnown(builder.Configuration.GetSection(WorkerOptions.Section))
-            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency > 0
+        builder.Services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(builder.Configuration, WorkerOptions.SectionName)
+            // Only 0 means "automatic": a negative value stays, so validation refuses it instead of replacing it.
+            .PostConfigure<IOptions<InferenceOptions>>((worker, inference) => worker.DecodeConcurrency = worker.DecodeConcurrency != 0
                 ? worker.DecodeConcurrency
-                : WorkerOptions.DefaultDecodeConcurrency(inference.Value.IsGpu, inference.Value.IntraOpThreads, Environment.ProcessorCount))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<InferenceOptions>()
-            .BindKnown(builder.Configuration.GetSection(InferenceOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+                : WorkerOptions.DefaultDecodeConcurrency(inference.Value.IsGpu, inference.Value.IntraOpThreads, Environment.ProcessorCount));
+        builder.Services.AddValidatedOptions<InferenceOptions, InferenceOptionsValidator>(builder.Configuration, InferenceOptions.SectionName);
         builder.Services.Configure<HostOptions>(host =>
         {
             // The host must wait for the drain; the drain deadline itself is enforced by the consumer.
-            host.ShutdownTimeout = builder.Configuration.GetSection(WorkerOptions.Section).GetValue<TimeSpan?>(nameof(WorkerOptions.DrainTimeout))
+            host.ShutdownTimeout = builder.Configuration.GetSection(WorkerOptions.SectionName).GetValue<TimeSpan?>(nameof(WorkerOptions.DrainTimeout))
                 ?.Add(TimeSpan.FromSeconds(10)) ?? TimeSpan.FromSeconds(40);
         });
         builder.AddWorkerObservability();

@@ -5,40 +5,40 @@ using System.ComponentModel.DataAnnotations;
 /// <summary>How ONNX Runtime runs the backbone. Bound from the <c>Inference</c> section.</summary>
 public sealed class InferenceOptions : IValidatableObject
 {
-    public const string Section = "Inference";
+    public const string SectionName = "Inference";
 
-    /// <summary><c>Cpu</c>; <c>Cuda</c> or <c>TensorRt</c> in the GPU image.</summary>
+    /// <summary><c>Cpu</c>; <c>Cuda</c> or <c>TensorRt</c> in the GPU image. Default <c>Cpu</c>.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
-    /// <summary>GPU ordinal for the GPU providers (a pod usually sees one GPU: 0).</summary>
+    /// <summary>GPU ordinal for the GPU providers (a pod usually sees one GPU: 0). Default 0; 0 to 63.</summary>
     [Range(0, 63)]
     public int DeviceId { get; set; }
 
-    /// <summary>Let TensorRT build float16 engines (about twice the throughput; vectors differ in the 3rd–4th digit).</summary>
+    /// <summary>Let TensorRT build float16 engines (about twice the throughput; vectors differ in the 3rd–4th digit). <c>TensorRt</c> only. Default off.</summary>
     public bool Fp16 { get; set; }
 
-    /// <summary>Where TensorRT keeps built engines and timing caches; empty: <c>pipeline/tensorrt</c> under the temp folder.</summary>
+    /// <summary>Where TensorRT keeps built engines and timing caches; default none: <c>pipeline/tensorrt</c> under the temp folder.</summary>
     public string? TensorRtCacheDirectory { get; set; }
 
-    /// <summary>Run on the CPU, with a warning, when the GPU provider cannot be loaded; off: the worker fails to start.</summary>
+    /// <summary>Run on the CPU, with a warning, when the GPU provider cannot be loaded; off: the worker fails to start. GPU providers only. Default off.</summary>
     public bool CpuFallback { get; set; }
 
-    /// <summary>Bind inputs and outputs with <c>OrtIoBinding</c>; empty: on for the GPU providers, off on the CPU.</summary>
+    /// <summary>Bind inputs and outputs with <c>OrtIoBinding</c>. Default none: on for the GPU providers, off on the CPU.</summary>
     public bool? IoBinding { get; set; }
 
     /// <summary>
     /// Batch buffers, each with its own pinned (under CUDA page-locked) memory and binding: with 2, batch k + 1 is
     /// staged, and on a GPU copied to the device, while batch k computes. 0 (default) = 2 with a GPU provider, 1 on the
-    /// CPU, where one run already takes every core beside the decoders (a second buffer would only add its memory).
+    /// CPU, where one run already takes every core beside the decoders (a second buffer would only add its memory). 0 to 4.
     /// </summary>
     [Range(0, 4)]
     public int BatchesInFlight { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads; 0 = one per physical core.</summary>
+    /// <summary>ONNX Runtime intra-op threads; 0 = one per physical core. Default 0; 0 to 256.</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 
-    /// <summary>Let idle ONNX Runtime threads spin; off by default because the decoders share the cores on a CPU worker.</summary>
+    /// <summary>Let idle ONNX Runtime threads spin; default off, because the decoders share the cores on a CPU worker.</summary>
     public bool AllowSpinning { get; set; }
 
     public bool IsGpu => ExecutionProvider != ExecutionProvider.Cpu;

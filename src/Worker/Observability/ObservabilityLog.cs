@@ -1,10 +1,11 @@
 namespace Pipeline.Worker.Observability;
 
 using Microsoft.Extensions.Logging;
+using Pipeline.Common;
 
 /// <summary>Source-generated log messages of the metrics and health listener.</summary>
 internal static partial class ObservabilityLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Metrics and health listening on {Prefix} (/metrics, /healthz, /readyz)")]
+    [LoggerMessage(EventIds.Observability.Listening, LogLevel.Information, "Metrics and health listening on {Prefix} (/metrics, /healthz, /readyz)")]
     public static partial void Listening(ILogger logger, string prefix);
 }

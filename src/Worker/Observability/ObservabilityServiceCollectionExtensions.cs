@@ -10,10 +10,7 @@ internal static class ObservabilityServiceCollectionExtensions
     /// <summary>Metrics, readiness and their Kestrel endpoints; call before the consumer is added so they start first and stop last.</summary>
     public static IHostApplicationBuilder AddWorkerObservability(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>()
-            .BindKnown(builder.Configuration.GetSection(MetricsOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(builder.Configuration, MetricsOptions.SectionName);
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddSingleton<WorkerReadiness>();
         builder.Services.AddHostedService<ObservabilityServer>();

@@ -39,7 +39,7 @@ public sealed partial class BenchmarkSmokeTests
     }
 
     [Fact]
-    public async Task UnknownArgument_ExitsWithUsage()
+    public async Task Main_UnknownArgument_ExitsWithUsage()
     {
         var (exitCode, output) = await RunAsync(TimeSpan.FromMinutes(1), "--frobnicate");
 

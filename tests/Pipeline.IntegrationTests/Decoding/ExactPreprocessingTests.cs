@@ -5,6 +5,7 @@ using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+using Pipeline.UnitTests.Inference;
 
 /// <summary>
 /// <see cref="PreprocessFidelity.Exact"/> against the real Pillow pipelines (scripts/references/pillow_preprocessing.py,
@@ -33,8 +34,8 @@ public sealed class ExactPreprocessingTests(ITestOutputHelper output)
 
             // One 8-bit level is 1 / (255 × 0.225) ≈ 0.0174 in torch units.
             var error = MaxAbs(exact, reference);
-            exactCosines.Add(Cosine(Embed(backbone, exact), Embed(backbone, reference)));
-            fastCosines.Add(Cosine(Embed(backbone, fast), Embed(backbone, reference)));
+            exactCosines.Add(VectorMath.Cosine(Embed(backbone, exact), Embed(backbone, reference)));
+            fastCosines.Add(VectorMath.Cosine(Embed(backbone, fast), Embed(backbone, reference)));
             output.WriteLine($"{photo}: max abs error exact {error:F5} (fast {MaxAbs(fast, reference):F4}); cosine exact {exactCosines[^1]:F6}, fast {fastCosines[^1]:F6}");
             Assert.True(error <= (photo.EndsWith(".png", StringComparison.Ordinal) ? 1e-5 : 0.0175 * 2), $"{photo}: max abs error {error}");
         }
@@ -80,17 +81,4 @@ public sealed class ExactPreprocessingTests(ITestOutputHelper output)
     }
 
     private static double MaxAbs(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max();
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
-    }
 }

@@ -37,7 +37,7 @@ public sealed class FolderJobTests(EndToEndFixture fixture)
     }
 
     [Fact]
-    public async Task MotorcyclePhotos_AreEachOthersNearestNeighbours()
+    public async Task FolderJob_MotorcyclePhotos_AreEachOthersNearestNeighbours()
     {
         foreach (var (query, expected) in new[] { ("motorcycle_left.png", "motorcycle_right.png"), ("motorcycle_right.png", "motorcycle_left.png") })
         {

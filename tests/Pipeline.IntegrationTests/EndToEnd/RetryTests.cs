@@ -51,7 +51,7 @@ public sealed class RetryTests
                 new ManifestImageSource(manifest, blobEndpoints: scheduler.Get<BlobEndpoints>()), modelId, force: false, batchSize: 10, CancellationToken.None)).JobId;
 
             // Dead-lettered after three attempts, then settled: the job completes with every image failed.
-            status = await WaitForCompletionAsync(jobs, jobId, worker);
+            status = await JobWaiter.UntilCompleteAsync(jobs, jobId, worker, TimeSpan.FromMinutes(3));
         }
         finally
         {
@@ -138,7 +138,7 @@ public sealed class RetryTests
 
         await using var worker = WorkerProcess.Start(environment);
         await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
-        var status = await WaitForCompletionAsync(jobs, jobId, worker);
+        var status = await JobWaiter.UntilCompleteAsync(jobs, jobId, worker, TimeSpan.FromMinutes(3));
 
         Assert.Equal((0L, 2L, 0L), (status.Embedded, status.Failed, status.Pending!.Value));
         var failures = await jobs.GetFailuresAsync(jobId, 10, CancellationToken.None);
@@ -151,19 +151,6 @@ public sealed class RetryTests
         {
             await Task.Delay(100, parked.Token);
         }
-    }
-
-    private static async Task<JobStatus> WaitForCompletionAsync(JobStore jobs, Guid jobId, WorkerProcess worker)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        JobStatus status;
-        while (!(status = (await jobs.GetAsync(jobId, timeout.Token))!.Value.Status).IsComplete)
-        {
-            Assert.False(worker.HasExited, worker.Log);
-            await Task.Delay(200, timeout.Token);
-        }
-
-        return status;
     }
 
     private static async Task<(uint Dead, uint Parked)> CountsAsync(DeadLetters letters)

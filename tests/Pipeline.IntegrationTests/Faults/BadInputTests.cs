@@ -168,13 +168,7 @@ public sealed class BadInputTests
         {
             var job = await scheduler.Get<Enqueuer>().RunAsync(
                 new ManifestImageSource(manifest, blobEndpoints: scheduler.Get<BlobEndpoints>()), modelId, force: false, batchSize: 4, CancellationToken.None);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            JobStatus status;
-            while (!(status = (await scheduler.Get<JobStore>().GetAsync(job.JobId, timeout.Token))!.Value.Status).IsComplete)
-            {
-                Assert.False(worker.HasExited, worker.Log);
-                await Task.Delay(200, timeout.Token);
-            }
+            var status = await JobWaiter.UntilCompleteAsync(scheduler.Get<JobStore>(), job.JobId, worker, TimeSpan.FromMinutes(4));
 
             var outcomes = await OutcomesAsync(scheduler.Get<PipelineDataSource>(), ModelIdentity.TableFor(modelId), job.JobId);
             foreach (var (uri, outcome) in expected.Select(kv => (new Uri(Path.Combine(folder, kv.Key)).AbsoluteUri, kv.Value)).Concat(remote.Select(kv => (kv.Key, kv.Value))))

@@ -159,13 +159,7 @@ public sealed class OddInputTests
         using var scheduler = await SchedulerHarness.StartAsync(environment);
 
         var job = await scheduler.Get<Enqueuer>().RunAsync(source, modelId, force: false, batchSize: 4, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        JobStatus status;
-        while (!(status = (await scheduler.Get<JobStore>().GetAsync(job.JobId, timeout.Token))!.Value.Status).IsComplete)
-        {
-            Assert.False(worker.HasExited, worker.Log);
-            await Task.Delay(200, timeout.Token);
-        }
+        var status = await JobWaiter.UntilCompleteAsync(scheduler.Get<JobStore>(), job.JobId, worker, TimeSpan.FromMinutes(3));
 
         var all = expected.Concat(remote).ToList();
         var outcomes = await OutcomesAsync(scheduler.Get<PipelineDataSource>(), ModelIdentity.TableFor(modelId), job.JobId);

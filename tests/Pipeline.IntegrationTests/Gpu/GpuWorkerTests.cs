@@ -21,7 +21,7 @@ public sealed partial class GpuWorkerTests(GpuPublishFixture gpu) : IClassFixtur
     private static readonly TimeSpan Start = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public void CudaProviderNeeds_MatchTheDockerfileBaseImage()
+    public void CudaProvider_PackageNeeds_MatchTheDockerfileBaseImage()
     {
         var cuda = ElfDependencies.Needed(Path.Combine(gpu.Folder, GpuLibraries.CudaProvider));
         var tensorRt = ElfDependencies.Needed(Path.Combine(gpu.Folder, GpuLibraries.TensorRtProvider));

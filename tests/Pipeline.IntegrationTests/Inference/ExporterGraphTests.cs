@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
+using Pipeline.UnitTests.Inference;
 
 /// <summary>
 /// Head removal on real exporter graphs: torchvision classifiers exported by torch.onnx (Debian's torch 1.13, seeded
@@ -63,12 +64,12 @@ public sealed class ExporterGraphTests
         Assert.NotEmpty(backbone.Cut.RemovedLearnedLayers);
         for (var i = 0; i < batch; i++)
         {
-            var cosine = Cosine(embeddings.AsSpan(i * width, width), reference.AsSpan(i * width, width));
+            var cosine = VectorMath.Cosine(embeddings.AsSpan(i * width, width), reference.AsSpan(i * width, width));
             Assert.True(cosine >= MinCosine, $"{name} image {i}: cosine {cosine:F7} < {MinCosine} ({backbone.Cut.Describe()})");
         }
 
         // The batch axis is dynamic: one image alone gives the same vector as in the batch.
-        Assert.True(Cosine(single, embeddings.AsSpan(0, width)) >= 0.999999, $"{name}: batch of 1 differs from batch of {batch}");
+        Assert.True(VectorMath.Cosine(single, embeddings.AsSpan(0, width)) >= 0.999999, $"{name}: batch of 1 differs from batch of {batch}");
     }
 
     [Fact]
@@ -102,18 +103,5 @@ public sealed class ExporterGraphTests
     {
         using var document = JsonDocument.Parse(File.ReadAllText(ReferenceFiles.PathOf(Script, "exports.json")));
         return [.. document.RootElement.EnumerateArray().Select(e => e.Clone())];
-    }
-
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
     }
 }

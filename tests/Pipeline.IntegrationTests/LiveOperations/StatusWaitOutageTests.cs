@@ -15,23 +15,17 @@ public sealed class StatusWaitOutageTests
         var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
         environment["PIPELINE_Scheduler__PollInterval"] = "00:00:00.100";
         using var scheduler = await SchedulerHarness.StartAsync(environment);
-        var dataSource = scheduler.Get<PipelineDataSource>();
-        await SchemaMigrator.EnsureAsync(dataSource, CancellationToken.None);
-        var model = new ModelIdentity(modelId, new string('a', 64), "torch;short256;crop224;nchw", "avg", 4);
-        await ModelRegistry.EnsureAsync(dataSource, model, CancellationToken.None);
-        var jobs = scheduler.Get<JobStore>();
-        var jobId = Guid.CreateVersion7();
-        await jobs.CreateAsync(jobId, modelId, "test", force: false, CancellationToken.None);
-        await jobs.MarkEnqueuedAsync(jobId, total: 1, skippedAtEnqueue: 0, batches: 1, CancellationToken.None);
+        var job = await ManualJob.CreateAsync(scheduler, modelId, total: 1, batches: 1);
+        var jobId = job.JobId;
 
         using var follow = CliProcess.Start(environment, "status", jobId.ToString(), "--wait");
         await follow.WaitForOutputAsync("[running]", Timeout);
         var (restarted, restartOutput) = await CommandRunner.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "services.sh"), Timeout, "restart", "postgres");
         Assert.True(restarted == 0, restartOutput);
-        var writer = new EmbeddingWriter(dataSource, model);
+        var writer = job.Writer();
         // The test's own pooled connections died with the restart too.
         await scheduler.Get<DatabaseRetry>().RunAsync(
-            token => writer.CommitAsync([new BatchOutcome(jobId, 0, [new EmbeddedImage("file:///blip/a.jpg", "stat:1:1", [1f, 0f, 0f, 0f])], 0, [])], token),
+            token => writer.CommitAsync([job.Batch(0, "blip", "a")], token),
             null,
             CancellationToken.None);
         var code = await follow.WaitForExitAsync(Timeout);

@@ -7,7 +7,7 @@ using Pipeline.IntegrationTests.Infrastructure;
 public sealed class DuplicatesCommandTests(ResultsFixture fixture)
 {
     [Fact]
-    public async Task Duplicates_PlantedCropsRescalesReencodes_EachGroupedWithItsOriginal_NothingElseJoined()
+    public async Task Duplicates_PlantedCropsRescalesReencodes_EachGroupedWithItsOriginalAlone()
     {
         var (code, output) = await CliProcess.RunAsync(
             fixture.Environment, TimeSpan.FromMinutes(2), "duplicates", fixture.ModelId, "--max-distance", "0.15", "--format", "json");
@@ -23,7 +23,7 @@ public sealed class DuplicatesCommandTests(ResultsFixture fixture)
     }
 
     [Fact]
-    public async Task Duplicates_Csv_OneLinePerMember_AndJobFilterStartsFromThatJob()
+    public async Task Duplicates_CsvWithJobFilter_OneLinePerMemberFromThatJob()
     {
         var (code, output) = await CliProcess.RunAsync(
             fixture.Environment, TimeSpan.FromMinutes(2), "duplicates", fixture.ModelId, "--max-distance", "0.15", "--job", fixture.Job.JobId.ToString());

@@ -10,7 +10,7 @@ using Pipeline.IntegrationTests.Infrastructure;
 public sealed class ExportCommandTests(ResultsFixture fixture)
 {
     [Fact]
-    public async Task Export_Parquet_DuckDbReadsTheSameRowsAndVectors_WithProvenance()
+    public async Task Export_Parquet_DuckDbReadsTheSameRowsVectorsAndProvenance()
     {
         var path = Path.Combine(fixture.Folder, "..", $"export-{Guid.NewGuid():N}.parquet");
         var (code, output) = await CliProcess.RunAsync(

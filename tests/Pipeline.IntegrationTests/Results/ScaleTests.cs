@@ -38,7 +38,7 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_200000Rows_Parquet_RunsWithinAHeapSmallerThanItsVectors_DuckDbReadsThemAll()
+    public async Task Export_200000RowsParquet_RunsWithinAHeapSmallerThanItsVectorsDuckDbReadsThemAll()
     {
         // The first 20,000 rows belong to one job: the same export of a tenth of the rows gives the baseline.
         await InsertAsync(20_000, SmallJob);
@@ -83,7 +83,7 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Duplicates_100000Rows_ReportsTime_AndFindsThePlantedCopies()
+    public async Task Duplicates_100000Rows_ReportsTimeAndFindsThePlantedCopies()
     {
         await InsertAsync(100_000);
         // Every 1,000th row gets a near copy (one coordinate nudged): 100 planted pairs among random vectors.

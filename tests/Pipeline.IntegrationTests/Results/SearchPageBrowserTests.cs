@@ -16,7 +16,7 @@ public sealed class SearchPageBrowserTests(ResultsFixture fixture, ITestOutputHe
     private static readonly string Screenshots = Path.Combine(RepoPaths.Root, ".local", "screenshots");
 
     [Fact]
-    public async Task SearchPage_UploadMotorcycle_FindsItsStereoTwinFirst_AndJobPageGroupsFailures()
+    public async Task SearchPage_UploadMotorcycle_FindsItsStereoTwinFirstAndJobPageGroupsFailures()
     {
         Directory.CreateDirectory(Screenshots);
         using var playwright = await Playwright.CreateAsync();
@@ -74,7 +74,7 @@ public sealed class SearchPageBrowserTests(ResultsFixture fixture, ITestOutputHe
     }
 
     [Fact]
-    public async Task Api_WithoutToken_IsRefused_ProbesStayOpen_AndNoSecretInPages()
+    public async Task Api_WithoutToken_IsRefusedProbesStayOpenAndNoSecretInPages()
     {
         using var http = new HttpClient { BaseAddress = new Uri(fixture.Address) };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/jobs")).StatusCode);

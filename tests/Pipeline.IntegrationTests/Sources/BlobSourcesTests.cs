@@ -23,7 +23,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     private static byte[] Content(string name) => [.. Png, .. System.Text.Encoding.UTF8.GetBytes(name)];
 
     [Fact]
-    public async Task Lists_image_blobs_under_a_prefix_page_by_page()
+    public async Task ListAsync_PrefixOverSeveralPages_ListsTheImageBlobs()
     {
         var images = Enumerable.Range(0, 23).Select(i => $"list/p/img-{i:D3}.JPG").ToList();
         var etags = await azurite.UploadAsync(
@@ -45,7 +45,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Fetch_returns_the_bytes_and_the_same_identity_as_the_listing()
+    public async Task FetchAsync_ListedBlob_ReturnsTheBytesAndTheListingsIdentity()
     {
         var name = "fetch/photo.png";
         await azurite.UploadAsync([(name, Content(name))]);
@@ -61,7 +61,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Odd_blob_names_round_trip_through_listing_parsing_and_fetching()
+    public async Task ListAndFetch_OddBlobNames_RoundTrip()
     {
         var name = "odd names/ünï côde #1+2%3F.jpg";
         await azurite.UploadAsync([(name, Content(name))]);
@@ -78,7 +78,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Missing_blob_or_container_is_NotFound()
+    public async Task FetchAsync_MissingBlobOrContainer_IsNotFound()
     {
         var missingBlob = await Assert.ThrowsAsync<ImageFailureException>(() =>
             Fetcher().FetchAsync(azurite.Container.GetBlobClient("nope/missing.jpg").Uri.AbsoluteUri, CancellationToken.None).AsTask());
@@ -90,7 +90,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Invalid_container_name_is_InvalidUri()
+    public async Task FetchAsync_InvalidContainerName_IsInvalidUri()
     {
         var url = azurite.Service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/Bad_Container/a.jpg";
 
@@ -100,7 +100,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Sas_in_the_url_never_reaches_the_message()
+    public async Task FetchAsync_SasInTheUrl_NeverReachesTheMessage()
     {
         var url = azurite.Container.GetBlobClient("nope/missing.jpg").Uri.AbsoluteUri + "?sv=2024-11-04&sp=r&sig=TOPSECRET%3D";
 
@@ -112,7 +112,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Sas_connection_string_without_read_permission_is_FetchFailed()
+    public async Task FetchAsync_SasWithoutReadPermission_IsFetchFailed()
     {
         var name = "sas/photo.jpg";
         await azurite.UploadAsync([(name, Content(name))]);
@@ -134,7 +134,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Blob_over_MaxBytes_is_TooLarge()
+    public async Task FetchAsync_BlobOverMaxBytes_IsTooLarge()
     {
         var name = "big/huge.jpg";
         await azurite.UploadAsync([(name, new byte[5000])]);
@@ -146,7 +146,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Pinned_older_service_version_works()
+    public async Task FetchAsync_PinnedOlderServiceVersion_Works()
     {
         var name = "pinned/photo.png";
         await azurite.UploadAsync([(name, Content(name))]);
@@ -158,7 +158,7 @@ public sealed class BlobSourcesTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Dispatcher_from_configuration_fetches_blobs_and_files()
+    public async Task AddImageFetching_BlobAndFileUris_AreBothFetched()
     {
         var name = "di/photo.png";
         await azurite.UploadAsync([(name, Content(name))]);

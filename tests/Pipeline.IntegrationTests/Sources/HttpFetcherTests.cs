@@ -126,7 +126,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Image_with_etag_is_fetched_with_etag_identity()
+    public async Task FetchAsync_ImageWithEtag_HasTheEtagIdentity()
     {
         using var fetcher = Fetcher();
 
@@ -138,7 +138,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Image_without_etag_gets_sha256_identity()
+    public async Task FetchAsync_ImageWithoutEtag_HasASha256Identity()
     {
         using var fetcher = Fetcher();
 
@@ -148,7 +148,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Html_is_returned_for_the_decoder_to_reject()
+    public async Task FetchAsync_Html_IsReturnedForTheDecoderToReject()
     {
         using var fetcher = Fetcher();
 
@@ -158,7 +158,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Not_found_is_NotFound_after_one_attempt()
+    public async Task FetchAsync_Http404_IsNotFoundAfterOneAttempt()
     {
         var ex = await FailsAsync("/missing.jpg");
 
@@ -167,7 +167,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Server_error_is_retried_then_FetchFailed()
+    public async Task FetchAsync_ServerError_IsRetriedThenFetchFailed()
     {
         var ex = await FailsAsync("/broken.jpg", o => o.HttpRetries = 3);
 
@@ -176,7 +176,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Transient_errors_that_clear_are_retried_to_success()
+    public async Task FetchAsync_TransientErrorsThatClear_AreRetriedToSuccess()
     {
         using var fetcher = Fetcher();
 
@@ -187,7 +187,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Redirect_is_followed()
+    public async Task FetchAsync_Redirect_IsFollowed()
     {
         using var fetcher = Fetcher();
 
@@ -198,7 +198,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Redirect_loop_is_FetchFailed_after_the_redirect_limit()
+    public async Task FetchAsync_RedirectLoop_IsFetchFailedAfterTheLimit()
     {
         var ex = await FailsAsync("/loop");
 
@@ -207,7 +207,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Stalled_response_is_Timeout()
+    public async Task FetchAsync_StalledResponse_IsTimeout()
     {
         var started = TimeProvider.System.GetTimestamp();
 
@@ -219,7 +219,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Declared_over_size_body_is_TooLarge_without_waiting_for_it()
+    public async Task FetchAsync_DeclaredOverSizeBody_IsTooLargeWithoutWaitingForIt()
     {
         var ex = await FailsAsync("/declared-huge.jpg", o => o.MaxBytes = 1_000_000);
 
@@ -227,7 +227,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Chunked_over_size_body_is_TooLarge()
+    public async Task FetchAsync_ChunkedOverSizeBody_IsTooLarge()
     {
         var ex = await FailsAsync("/chunked-huge.jpg", o => o.MaxBytes = 100_000);
 
@@ -235,7 +235,7 @@ public sealed class HttpFetcherTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Refused_connection_is_retried_then_FetchFailed()
+    public async Task FetchAsync_RefusedConnection_IsRetriedThenFetchFailed()
     {
         var gone = new TestHttpServer((_, _) => Task.CompletedTask);
         var url = gone.Url("/image.jpg");

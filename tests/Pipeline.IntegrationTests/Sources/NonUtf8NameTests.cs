@@ -18,7 +18,7 @@ public sealed class NonUtf8NameTests : IDisposable
     }
 
     [Fact]
-    public async Task FolderListing_Latin1NamesBesideTheirU_FFFDLookAlike_ListsOnlyTheRealFileAndWarnsWithTheCount()
+    public async Task FolderListing_Latin1NamesBesideTheirReplacementCharLookAlike_ListsOnlyTheRealFileAndWarnsWithTheCount()
     {
         var root = Encoding.UTF8.GetBytes(_root.FullName + "/");
         RawFiles.Write([.. root, 0xFF, .. ".jpg"u8], "latin-1 y-umlaut"u8.ToArray());

@@ -31,7 +31,7 @@ public sealed class ResizeGeometryTests
     [InlineData(773, 512, 2, 256, 387, 512, 773)] // reduced and turned by EXIF orientation
     [InlineData(100, 50, 1, 100, 50, 100, 50)]
     [InlineData(100, 50, 1, 60, 60, 60, 60)] // header disagrees with pixels: trust the pixels
-    public void OrientedOriginal_MatchesDecodedOrientation(int w, int h, int factor, int dw, int dh, int ew, int eh)
+    public void OrientedOriginal_ExifOrientations_MatchTheDecodedOrientation(int w, int h, int factor, int dw, int dh, int ew, int eh)
     {
         Assert.Equal(new Size(ew, eh), ResizeGeometry.OrientedOriginal(new Size(dw, dh), w, h, factor));
     }

@@ -133,7 +133,7 @@ public sealed class HelmChartTests
     }
 
     [Fact]
-    public void KedaScaledObject_ScalesOnTheWorkersQueue()
+    public void KedaScaledObject_Enabled_ScalesOnTheWorkersQueue()
     {
         var keda = HelmChart.Templates["keda-scaledobject.yaml"];
 
@@ -143,7 +143,7 @@ public sealed class HelmChartTests
     }
 
     [Fact]
-    public void SchedulerCronJob_ForbidsOverlappingRunsAndIsIncrementalByDefault()
+    public void SchedulerCronJob_Defaults_ForbidOverlappingRunsAndAreIncremental()
     {
         var cronJob = HelmChart.Templates["scheduler-cronjob.yaml"];
 
@@ -153,7 +153,7 @@ public sealed class HelmChartTests
     }
 
     [Fact]
-    public void Workloads_RunAsTheImagesNonRootUserOnAReadOnlyRoot()
+    public void Workloads_SecurityContext_RunAsTheImagesNonRootUserOnAReadOnlyRoot()
     {
         Assert.Equal("true", HelmChart.Scalar("podSecurityContext.runAsNonRoot"));
         Assert.Equal("1654", HelmChart.Scalar("podSecurityContext.runAsUser"));

@@ -34,10 +34,10 @@ internal static class ProgramSettings
 
     public static string Section(Type options) =>
         options.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.Name is "Section" or "SectionName")
+            .Where(f => f.IsLiteral && f.Name == "SectionName")
             .Select(f => (string)f.GetRawConstantValue()!)
             .SingleOrDefault()
-        ?? throw new InvalidOperationException($"{options.Name} has no Section constant: add one so its settings can be checked");
+        ?? throw new InvalidOperationException($"{options.Name} has no SectionName constant: add one so its settings can be checked");
 
     private static HashSet<string> Read(Action<IHostApplicationBuilder> add)
     {

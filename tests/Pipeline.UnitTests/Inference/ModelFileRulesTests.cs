@@ -44,7 +44,7 @@ public sealed class ModelFileRulesTests
         Assert.Null(new ModelOptions { Id = "efficientnetb0", Path = "/models/effnet.onnx" }.MissingModelFile());
 
     [Fact]
-    public void ShippedModels_ServeOnlyTheirOwnEntry()
+    public void MissingModelFile_ShippedModels_ServeOnlyTheirOwnEntry()
     {
         var shipped = BackboneCatalogue.All.Where(e => e.ShippedModel is not null).ToList();
 

@@ -37,7 +37,7 @@ public sealed class ResNet18Tests
             var (features, shape) = OrtRunner.Run(File.ReadAllBytes(Files.FullPath), prepared.Values, prepared.Shape);
 
             Assert.Equal([1, 512, 1, 1], shape);
-            var cosine = Cosine(embeddings.AsSpan(i * 512, 512), features);
+            var cosine = VectorMath.Cosine(embeddings.AsSpan(i * 512, 512), features);
             Assert.True(cosine >= 0.99999, $"{photos[i]}: cosine {cosine:F7}");
         }
 
@@ -67,7 +67,7 @@ public sealed class ResNet18Tests
         string Nearest(string name)
         {
             var i = Array.FindIndex(files, f => Path.GetFileName(f) == name);
-            return Path.GetFileName(files[Enumerable.Range(0, files.Length).Where(j => j != i).MaxBy(j => Cosine(vectors[i], vectors[j]))]);
+            return Path.GetFileName(files[Enumerable.Range(0, files.Length).Where(j => j != i).MaxBy(j => VectorMath.Cosine(vectors[i], vectors[j]))]);
         }
 
         Assert.True(files.Length >= 10);
@@ -85,18 +85,5 @@ public sealed class ResNet18Tests
         Assert.Equal(true, spec.Headless);
         Assert.Empty(backbone.Cut.RemovedLearnedLayers);
         Assert.Equal(Files.FullPath, spec.Path);
-    }
-
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
     }
 }

@@ -24,7 +24,7 @@ public sealed class BatchMessageSerializerTests
     }
 
     [Fact]
-    public void Serialize_UsesCamelCaseFieldNames()
+    public void Serialize_Message_UsesCamelCaseFieldNames()
     {
         var json = Encoding.UTF8.GetString(BatchMessageSerializer.Serialize(new BatchMessage(Guid.Empty, 1, "m", false, [])));
         Assert.Contains("\"jobId\"", json, StringComparison.Ordinal);

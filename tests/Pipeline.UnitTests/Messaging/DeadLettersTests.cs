@@ -41,7 +41,7 @@ public sealed class DeadLettersTests
     }
 
     [Fact]
-    public void Parked_IsBesideTheDeadLetterQueue()
+    public void Parked_QueueName_IsBesideTheDeadLetterQueue()
     {
         var letters = new DeadLetters(new QueueTopology(new RabbitMqOptions { QueuePrefix = "p" }, "m"));
 

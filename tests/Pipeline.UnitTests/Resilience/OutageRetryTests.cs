@@ -95,7 +95,7 @@ public sealed class OutageRetryTests
     }
 
     [Fact]
-    public async Task DatabaseRetry_LostConnectionThenBack_Retried_ButASqlErrorIsNot()
+    public async Task DatabaseRetry_LostConnectionThenBack_IsRetriedButASqlErrorIsNot()
     {
         var time = new FakeTimeProvider();
         var retry = new DatabaseRetry(Options.Create(new PostgresOptions { OutageTolerance = TimeSpan.FromMinutes(1) }), time);

@@ -5,7 +5,7 @@ namespace Pipeline.UnitTests.Sources;
 public sealed class ContentIdsTests
 {
     [Fact]
-    public void File_stat_identity_uses_utc_ticks()
+    public void FileStat_SizeAndMtime_UseUtcTicks()
     {
         var utc = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
@@ -19,13 +19,13 @@ public sealed class ContentIdsTests
     [InlineData(" \"abc\" ", "etag:abc")]
     [InlineData("\"\"", null)]
     [InlineData(null, null)]
-    public void Etag_identity_drops_quotes(string? etag, string? expected)
+    public void Etag_QuotedValue_DropsTheQuotes(string? etag, string? expected)
     {
         Assert.Equal(expected, ContentIds.ForETag(etag));
     }
 
     [Fact]
-    public void Sha256_identity_is_lower_case_hex()
+    public void Sha256_Bytes_IsLowerCaseHex()
     {
         Assert.Equal("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ContentIds.ForSha256("abc"u8));
         Assert.Equal(ContentIds.ForSha256("abc"u8), ContentIds.FromSha256Hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));

@@ -14,7 +14,7 @@ public sealed class CsvRecordTests
     [InlineData("\"\"", new[] { "" })]
     [InlineData("a\"b,c", new[] { "a\"b", "c" })]
     [InlineData("\"multi\nline\",z", new[] { "multi\nline", "z" })]
-    public void Splits_rfc4180_records(string text, string[] expected)
+    public void Split_Rfc4180Records_SplitsFields(string text, string[] expected)
     {
         List<string> fields = [];
 
@@ -26,13 +26,13 @@ public sealed class CsvRecordTests
     [InlineData("\"open")]
     [InlineData("a,\"open, still")]
     [InlineData("\"ends with doubled \"\"")]
-    public void Open_quote_asks_for_the_next_line(string text)
+    public void Split_OpenQuote_AsksForTheNextLine(string text)
     {
         Assert.False(CsvRecord.TrySplit(text, []));
     }
 
     [Fact]
-    public void Text_after_a_closing_quote_is_malformed()
+    public void Split_TextAfterAClosingQuote_IsMalformed()
     {
         Assert.Throws<FormatException>(() => CsvRecord.TrySplit("\"a\"b,c", []));
     }

@@ -20,7 +20,7 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Reads_bytes_from_a_path_or_file_uri()
+    public async Task FetchAsync_PathOrFileUri_ReadsTheBytes()
     {
         var path = _dir.File("a b/c#1.png", [1, 2, 3]);
 
@@ -34,7 +34,7 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_file_or_folder_is_NotFound()
+    public async Task FetchAsync_MissingFileOrFolder_IsNotFound()
     {
         var missingFile = await Assert.ThrowsAsync<ImageFailureException>(() =>
             Fetcher().FetchAsync(Path.Combine(_dir.Path, "nope.jpg"), CancellationToken.None).AsTask());
@@ -46,7 +46,7 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task File_over_MaxBytes_is_TooLarge()
+    public async Task FetchAsync_FileOverMaxBytes_IsTooLarge()
     {
         var path = _dir.File("big.jpg", new byte[101]);
 
@@ -125,7 +125,7 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Paths_outside_the_allowed_roots_are_Refused()
+    public async Task FetchAsync_PathOutsideTheAllowedRoots_IsRefused()
     {
         var inside = _dir.File("photos/a.jpg");
         var sibling = _dir.File("photos2/a.jpg");
@@ -142,7 +142,7 @@ public sealed class FileImageFetcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Http_url_is_InvalidUri_for_the_file_fetcher()
+    public async Task FetchAsync_HttpUrl_IsInvalidUri()
     {
         var ex = await Assert.ThrowsAsync<ImageFailureException>(() =>
             Fetcher().FetchAsync("https://example.com/a.jpg", CancellationToken.None).AsTask());

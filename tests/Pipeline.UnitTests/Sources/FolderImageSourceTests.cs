@@ -10,7 +10,7 @@ public sealed class FolderImageSourceTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Lists_images_recursively_in_a_stable_order_ignoring_everything_else()
+    public async Task ListAsync_NestedFolders_ListsImagesRecursivelyInAStableOrder()
     {
         foreach (var name in new[]
         {
@@ -30,7 +30,7 @@ public sealed class FolderImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Identity_is_size_and_mtime_and_matches_what_the_file_fetcher_reports()
+    public async Task ListAsync_Identity_IsSizeAndMtimeAsTheFileFetcherReports()
     {
         var path = _dir.File("a/photo.jpg", new byte[1234]);
         File.SetLastWriteTimeUtc(path, new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567));
@@ -44,7 +44,7 @@ public sealed class FolderImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Relative_root_becomes_absolute_and_names_the_description()
+    public async Task Constructor_RelativeRoot_BecomesAbsoluteInTheDescription()
     {
         var source = new FolderImageSource(Path.GetRelativePath(Environment.CurrentDirectory, _dir.Path));
 
@@ -53,7 +53,7 @@ public sealed class FolderImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Symbolic_links_to_folders_are_not_followed()
+    public async Task ListAsync_SymbolicLinkToAFolder_IsNotFollowed()
     {
         _dir.File("real/a.jpg");
         Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "real/loop"), _dir.Path);
@@ -64,14 +64,14 @@ public sealed class FolderImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_root_throws_DirectoryNotFound()
+    public async Task ListAsync_MissingRoot_ThrowsDirectoryNotFound()
     {
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
             SourceTestHelpers.ReadAllAsync(new FolderImageSource(Path.Combine(_dir.Path, "missing"))));
     }
 
     [Fact]
-    public async Task Enumeration_is_lazy_and_cancellable()
+    public async Task ListAsync_Enumeration_IsLazyAndCancellable()
     {
         for (var i = 0; i < 5; i++)
         {

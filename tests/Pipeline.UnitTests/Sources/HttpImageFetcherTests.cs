@@ -29,7 +29,7 @@ public sealed class HttpImageFetcherTests
         await Assert.ThrowsAsync<ImageFailureException>(() => fetcher.FetchAsync(url, CancellationToken.None).AsTask());
 
     [Fact]
-    public async Task Strong_etag_is_the_identity()
+    public async Task FetchAsync_StrongEtag_IsTheIdentity()
     {
         var handler = Answer(_ =>
         {
@@ -51,7 +51,7 @@ public sealed class HttpImageFetcherTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Weak_or_missing_etag_falls_back_to_sha256(bool weak)
+    public async Task FetchAsync_WeakOrMissingEtag_FallsBackToSha256(bool weak)
     {
         using var fetcher = Fetcher(Answer(_ =>
         {
@@ -75,7 +75,7 @@ public sealed class HttpImageFetcherTests
     [InlineData(HttpStatusCode.Unauthorized, FailureReason.FetchFailed)]
     [InlineData(HttpStatusCode.BadRequest, FailureReason.FetchFailed)]
     [InlineData(HttpStatusCode.Found, FailureReason.FetchFailed)]
-    public async Task Permanent_statuses_fail_on_the_first_attempt(HttpStatusCode status, FailureReason reason)
+    public async Task FetchAsync_PermanentStatuses_FailOnTheFirstAttempt(HttpStatusCode status, FailureReason reason)
     {
         var handler = Answer(_ => Status(status));
         using var fetcher = Fetcher(handler);
@@ -91,7 +91,7 @@ public sealed class HttpImageFetcherTests
     [InlineData(HttpStatusCode.ServiceUnavailable)]
     [InlineData(HttpStatusCode.TooManyRequests)]
     [InlineData(HttpStatusCode.RequestTimeout)]
-    public async Task Transient_statuses_are_retried_then_FetchFailed(HttpStatusCode status)
+    public async Task FetchAsync_TransientStatuses_AreRetriedThenFetchFailed(HttpStatusCode status)
     {
         var handler = Answer(_ => Status(status));
         using var fetcher = Fetcher(handler, o => o.HttpRetries = 3);
@@ -104,7 +104,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task A_retry_that_succeeds_returns_the_image()
+    public async Task FetchAsync_RetryThatSucceeds_ReturnsTheImage()
     {
         var handler = Answer(call =>
         {
@@ -125,7 +125,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Zero_retries_means_one_attempt()
+    public async Task FetchAsync_ZeroRetries_MeansOneAttempt()
     {
         var handler = Answer(_ => Status(HttpStatusCode.InternalServerError));
         using var fetcher = Fetcher(handler, o => o.HttpRetries = 0);
@@ -136,7 +136,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Refused_connections_are_retried_then_FetchFailed()
+    public async Task FetchAsync_RefusedConnections_AreRetriedThenFetchFailed()
     {
         var handler = new StubHttpHandler((_, _, _) =>
             throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
@@ -149,7 +149,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Tls_failures_are_not_retried()
+    public async Task FetchAsync_TlsFailure_IsNotRetried()
     {
         var handler = new StubHttpHandler((_, _, _) =>
             throw new HttpRequestException(HttpRequestError.SecureConnectionError, "bad certificate"));
@@ -162,7 +162,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Declared_length_over_MaxBytes_is_TooLarge_without_reading()
+    public async Task FetchAsync_DeclaredLengthOverMaxBytes_IsTooLargeWithoutReading()
     {
         var body = new NeverEndingStream();
         using var fetcher = Fetcher(Answer(_ =>
@@ -179,7 +179,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Undeclared_body_over_MaxBytes_is_TooLarge_after_at_most_one_extra_byte()
+    public async Task FetchAsync_UndeclaredBodyOverMaxBytes_IsTooLargeAfterOneExtraByteAtMost()
     {
         var body = new NeverEndingStream();
         using var fetcher = Fetcher(Answer(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) }), o => o.MaxBytes = 100_000);
@@ -191,7 +191,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Body_of_exactly_MaxBytes_is_accepted()
+    public async Task FetchAsync_BodyOfExactlyMaxBytes_IsAccepted()
     {
         using var fetcher = Fetcher(Answer(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(new byte[1000])) }), o => o.MaxBytes = 1000);
 
@@ -201,7 +201,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task No_answer_within_HttpTimeout_is_Timeout_and_not_retried()
+    public async Task FetchAsync_NoAnswerWithinHttpTimeout_IsTimeoutNotRetried()
     {
         var handler = new StubHttpHandler(async (_, _, cancellationToken) =>
         {
@@ -217,7 +217,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Caller_cancellation_is_not_an_image_failure()
+    public async Task FetchAsync_CallerCancellation_IsNotAnImageFailure()
     {
         var handler = new StubHttpHandler(async (_, _, cancellationToken) =>
         {
@@ -231,7 +231,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task Messages_never_contain_the_query()
+    public async Task FetchAsync_FailureMessages_NeverContainTheQuery()
     {
         using var fetcher = Fetcher(Answer(_ => Status(HttpStatusCode.Forbidden)));
 
@@ -242,7 +242,7 @@ public sealed class HttpImageFetcherTests
     }
 
     [Fact]
-    public async Task File_uri_is_InvalidUri_for_the_http_fetcher()
+    public async Task FetchAsync_FileUri_IsInvalidUri()
     {
         using var fetcher = Fetcher(Answer(_ => Status(HttpStatusCode.OK)));
 

@@ -19,7 +19,7 @@ public sealed class ImageFetcherTests
     [InlineData("http://127.0.0.1:10000/devstoreaccount1/c/a b.jpg", "blob", "http://127.0.0.1:10000/devstoreaccount1/c/a%20b.jpg")]
     [InlineData("http://127.0.0.1:8080/c/a.jpg", "http", "http://127.0.0.1:8080/c/a.jpg")]
     [InlineData("HTTPS://Example.com/a.jpg", "http", "https://example.com/a.jpg")]
-    public async Task Dispatches_the_normalised_uri_by_kind(string uri, string expectedFetcher, string expectedUri)
+    public async Task FetchAsync_UriKinds_DispatchTheNormalisedUri(string uri, string expectedFetcher, string expectedUri)
     {
         var image = await Dispatcher().FetchAsync(uri, CancellationToken.None);
 
@@ -31,7 +31,7 @@ public sealed class ImageFetcherTests
     [InlineData("http:///y.jpg", FailureReason.InvalidUri)]
     [InlineData("gopher://x/y.jpg", FailureReason.Refused)]
     [InlineData("/data/../etc/passwd", FailureReason.Refused)]
-    public async Task Invalid_or_refused_uri_fails_before_any_fetcher_runs(string uri, FailureReason reason)
+    public async Task FetchAsync_InvalidOrRefusedUri_FailsBeforeAnyFetcherRuns(string uri, FailureReason reason)
     {
         var ex = await Assert.ThrowsAsync<ImageFailureException>(() => Dispatcher().FetchAsync(uri, CancellationToken.None).AsTask());
 
@@ -40,7 +40,7 @@ public sealed class ImageFetcherTests
     }
 
     [Fact]
-    public async Task Passes_the_cancellation_token_through()
+    public async Task FetchAsync_CancellationToken_IsPassedThrough()
     {
         using var cts = new CancellationTokenSource();
 

@@ -8,7 +8,7 @@ public sealed class ImageUriTests
     private static readonly BlobEndpoints Azurite = BlobEndpoints.FromConnectionString("UseDevelopmentStorage=true");
 
     [Fact]
-    public void Relative_path_resolves_against_the_base_directory()
+    public void Parse_RelativePathWithBase_ResolvesAgainstTheBaseDirectory()
     {
         var uri = ImageUri.Parse("photos/cat.jpg", baseDirectory: "/data/set");
 
@@ -19,7 +19,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Relative_path_without_base_resolves_against_the_current_directory()
+    public void Parse_RelativePathWithoutBase_ResolvesAgainstTheCurrentDirectory()
     {
         var uri = ImageUri.Parse("cat.jpg");
 
@@ -27,7 +27,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Absolute_path_is_percent_encoded_and_round_trips()
+    public void Parse_AbsolutePath_IsPercentEncodedAndRoundTrips()
     {
         var uri = ImageUri.Parse("/data/a b#1 100%/ü?.jpg");
 
@@ -37,7 +37,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Dot_segments_are_collapsed()
+    public void Parse_DotSegments_AreCollapsed()
     {
         Assert.Equal("file:///data/b.jpg", ImageUri.Parse("/data/a/../b.jpg").Value);
         Assert.Equal("file:///data/b.jpg", ImageUri.Parse("./../b.jpg", baseDirectory: "/data/a").Value);
@@ -47,7 +47,7 @@ public sealed class ImageUriTests
     [InlineData("file:///data/a%20b.jpg", "/data/a b.jpg")]
     [InlineData("FILE:///data/x.jpg", "/data/x.jpg")]
     [InlineData("file://localhost/data/x.jpg", "/data/x.jpg")]
-    public void File_uri_is_normalised(string input, string expectedPath)
+    public void Parse_FileUri_IsNormalised(string input, string expectedPath)
     {
         var uri = ImageUri.Parse(input);
 
@@ -57,7 +57,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Account_blob_url_with_nested_and_encoded_name_is_a_blob()
+    public void Parse_AccountBlobUrlWithNestedEncodedName_IsABlob()
     {
         var uri = ImageUri.Parse("https://myacct.blob.core.windows.net/photos/2024/07/a%20b%2Bc%23%C3%BC.jpg");
 
@@ -71,7 +71,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Account_blob_url_host_is_matched_case_insensitively_and_lower_cased()
+    public void Parse_AccountBlobUrlHost_IsMatchedCaseInsensitivelyAndLowerCased()
     {
         var uri = ImageUri.Parse("HTTPS://MyAcct.Blob.Core.Windows.Net:443/c/X.jpg");
 
@@ -81,7 +81,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Blob_url_keeps_its_sas_in_the_value_but_not_in_ToString()
+    public void Parse_BlobUrlWithSas_KeepsItInTheValueNotInToString()
     {
         var uri = ImageUri.Parse("https://acct.blob.core.windows.net/c/x.jpg?sv=2024-11-04&sig=SECRETSIG%3D");
 
@@ -92,7 +92,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Azurite_path_style_url_is_a_blob_when_its_endpoint_is_configured()
+    public void Parse_AzuritePathStyleUrlWithItsEndpoint_IsABlob()
     {
         var uri = ImageUri.Parse("http://127.0.0.1:10000/devstoreaccount1/images/dir/x%20y.jpg", Azurite);
 
@@ -105,7 +105,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Azurite_path_style_url_is_plain_http_without_a_configured_endpoint()
+    public void Parse_AzuritePathStyleUrlWithoutItsEndpoint_IsPlainHttp()
     {
         var uri = ImageUri.Parse("http://127.0.0.1:10000/devstoreaccount1/images/x.jpg");
 
@@ -119,7 +119,7 @@ public sealed class ImageUriTests
     [InlineData("http://azurite:10001/devstoreaccount1/c/a.jpg", ImageUriKind.Http)]
     [InlineData("https://azurite:10000/devstoreaccount1/c/a.jpg", ImageUriKind.Http)]
     [InlineData("http://azurite:10000/otheraccount/c/a.jpg", ImageUriKind.Http)]
-    public void Configured_endpoint_matches_on_scheme_host_port_and_account_path(string input, ImageUriKind expected)
+    public void Parse_ConfiguredEndpoint_MatchesOnSchemeHostPortAndAccountPath(string input, ImageUriKind expected)
     {
         var endpoints = new BlobEndpoints([new BlobServiceEndpoint(new Uri("http://azurite:10000/devstoreaccount1"), "devstoreaccount1")]);
 
@@ -127,7 +127,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Account_key_connection_string_endpoint_is_the_account_host()
+    public void FromConnectionString_AccountKey_EndpointIsTheAccountHost()
     {
         var endpoints = BlobEndpoints.FromConnectionString(
             "DefaultEndpointsProtocol=https;AccountName=myacct;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";EndpointSuffix=core.windows.net");
@@ -138,7 +138,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void Custom_domain_blob_endpoint_from_a_connection_string_is_ours()
+    public void FromConnectionString_CustomDomainBlobEndpoint_IsOurs()
     {
         var endpoints = BlobEndpoints.FromConnectionString(
             "BlobEndpoint=https://images.example.com/;SharedAccessSignature=sv=2024-11-04&sig=abc");
@@ -154,7 +154,7 @@ public sealed class ImageUriTests
     [InlineData("http://example.com/a.jpg")]
     [InlineData("https://example.com/img?id=3")]
     [InlineData("HTTPS://Example.COM:8443/a%20b.png")]
-    public void Http_urls_are_http(string input)
+    public void Parse_HttpUrls_AreHttp(string input)
     {
         var uri = ImageUri.Parse(input);
 
@@ -175,7 +175,7 @@ public sealed class ImageUriTests
     [InlineData("https://acct.blob.core.windows.net/container")]
     [InlineData("https://acct.blob.core.windows.net/container/")]
     [InlineData("a\0b.jpg")]
-    public void Garbage_is_InvalidUri(string input)
+    public void Parse_Garbage_IsInvalidUri(string input)
     {
         var ex = Assert.Throws<ImageFailureException>(() => ImageUri.Parse(input));
 
@@ -184,7 +184,7 @@ public sealed class ImageUriTests
     }
 
     [Fact]
-    public void InvalidUri_message_never_contains_the_query()
+    public void Parse_InvalidUri_MessageNeverContainsTheQuery()
     {
         var ex = Assert.Throws<ImageFailureException>(() => ImageUri.Parse("ftp://h/x.jpg?sv=1&sig=TOPSECRET"));
 

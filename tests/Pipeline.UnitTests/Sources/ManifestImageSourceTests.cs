@@ -17,13 +17,13 @@ public sealed class ManifestImageSourceTests : IDisposable
     [InlineData("list.CSV", ManifestFormat.Csv)]
     [InlineData("list.jsonl", ManifestFormat.JsonLines)]
     [InlineData("list.ndjson", ManifestFormat.JsonLines)]
-    public void Format_is_detected_from_the_extension(string name, ManifestFormat expected)
+    public void Format_Extension_IsDetected(string name, ManifestFormat expected)
     {
         Assert.Equal(expected, ManifestImageSource.DetectFormat(name));
     }
 
     [Fact]
-    public async Task Text_manifest_skips_blanks_and_comments_and_resolves_paths_against_its_folder()
+    public async Task ListAsync_TextManifest_SkipsBlanksAndCommentsAndResolvesPathsAgainstItsFolder()
     {
         var path = _dir.File("sets/list.txt", """
             # photos for the demo
@@ -78,7 +78,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     [InlineData("#\tnote", true)]
     [InlineData("#1.jpg", false)]
     [InlineData("#note", false)]
-    public void IsComment_OnlyHashAloneOrHashThenBlank(string line, bool expected)
+    public void IsComment_Lines_OnlyHashAloneOrHashThenBlank(string line, bool expected)
     {
         Assert.Equal(expected, ManifestImageSource.IsComment(line));
     }
@@ -98,7 +98,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Text_manifest_classifies_with_the_given_blob_endpoints()
+    public async Task ListAsync_TextManifest_ClassifiesWithTheGivenBlobEndpoints()
     {
         var path = _dir.File("list.txt", "http://127.0.0.1:10000/devstoreaccount1/c/a%20b.jpg\n");
 
@@ -109,7 +109,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Csv_manifest_reads_quoted_fields_and_identity_columns()
+    public async Task ListAsync_CsvManifest_ReadsQuotedFieldsAndIdentityColumns()
     {
         var path = _dir.File("list.csv", "\uFEFFid, URI ,Content_Id,etag,sha256\n"
             + "1,\"https://example.com/a,b.jpg\",,,\n"
@@ -139,7 +139,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     [InlineData("uri\n\n\"a.jpg\nb.jpg\n", 3, "never closed")]
     [InlineData("uri,etag\n  ,1\n", 2, "uri field is empty")]
     [InlineData("uri,sha256\na.jpg,abc\n", 2, "64 hex digits")]
-    public async Task Malformed_csv_throws_with_the_line_number(string content, long line, string problem)
+    public async Task ListAsync_MalformedCsv_ThrowsWithTheLineNumber(string content, long line, string problem)
     {
         var path = _dir.File("bad.csv", content);
 
@@ -151,7 +151,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Csv_with_an_unbalanced_quote_stops_at_the_record_limit()
+    public async Task ListAsync_CsvWithAnUnbalancedQuote_StopsAtTheRecordLimit()
     {
         var path = _dir.File("bad.csv", "uri\n\"a.jpg\n" + string.Concat(Enumerable.Repeat("b.jpg\n", 20_000)));
 
@@ -161,7 +161,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Json_lines_manifest_reads_uri_and_identity()
+    public async Task ListAsync_JsonLinesManifest_ReadsUriAndIdentity()
     {
         var path = _dir.File("list.jsonl", $$"""
             {"uri": "https://example.com/a.jpg"}
@@ -190,7 +190,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     [InlineData("{\"uri\": \"\"}\n", 1, "\"uri\"")]
     [InlineData("{\"uri\": 5}\n", 1, "\"uri\" must be a string")]
     [InlineData("{\"uri\": \"a.jpg\", \"etag\": 7}\n", 1, "\"etag\" must be a string")]
-    public async Task Malformed_json_lines_throw_with_the_line_number(string content, long line, string problem)
+    public async Task ListAsync_MalformedJsonLines_ThrowWithTheLineNumber(string content, long line, string problem)
     {
         var path = _dir.File("bad.jsonl", content);
 
@@ -201,7 +201,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Format_override_wins_over_the_extension()
+    public async Task Format_Override_WinsOverTheExtension()
     {
         var path = _dir.File("list.txt", "{\"uri\": \"https://example.com/a.jpg\"}\n");
 
@@ -211,7 +211,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_manifest_throws_FileNotFound()
+    public async Task ListAsync_MissingManifest_ThrowsFileNotFound()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() =>
             SourceTestHelpers.ReadAllAsync(new ManifestImageSource(Path.Combine(_dir.Path, "nope.txt"))));
@@ -221,7 +221,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     [InlineData(ManifestFormat.Text)]
     [InlineData(ManifestFormat.Csv)]
     [InlineData(ManifestFormat.JsonLines)]
-    public async Task Hundred_thousand_line_manifest_streams(ManifestFormat format)
+    public async Task ListAsync_HundredThousandLines_Streams(ManifestFormat format)
     {
         const int Lines = 100_000;
         var text = new StringBuilder(format == ManifestFormat.Csv ? "uri,etag\n" : "");
@@ -257,7 +257,7 @@ public sealed class ManifestImageSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Images_before_a_malformed_last_line_are_all_yielded_first()
+    public async Task ListAsync_MalformedLastLine_YieldsEveryImageBeforeIt()
     {
         var text = new StringBuilder();
         for (var i = 0; i < 100_000; i++)

@@ -9,7 +9,7 @@ namespace Pipeline.UnitTests.Sources;
 public sealed class OptionsTests
 {
     [Fact]
-    public void Defaults_are_valid()
+    public void Validate_Defaults_AreValid()
     {
         var fetch = new FetchOptions();
 
@@ -30,7 +30,7 @@ public sealed class OptionsTests
     [InlineData("HttpRetryDelay", "-00:00:01")]
     [InlineData("HttpMaxRetryDelay", "00:00:00.1")]
     [InlineData("HttpMaxRedirects", "-1")]
-    public void Invalid_fetch_settings_fail_validation(string key, string value)
+    public void Validate_InvalidFetchSettings_FailNamingTheSetting(string key, string value)
     {
         using var provider = Services(new() { ["Fetch:" + key] = value });
 
@@ -44,7 +44,7 @@ public sealed class OptionsTests
     [InlineData("RetryDelay", "-00:00:01")]
     [InlineData("MaxRetryDelay", "00:00:00.1")]
     [InlineData("NetworkTimeout", "00:00:00")]
-    public void Invalid_blob_settings_fail_validation(string key, string value)
+    public void Validate_InvalidBlobSettings_Fail(string key, string value)
     {
         using var provider = Services(new() { ["Blob:" + key] = value });
 
@@ -52,7 +52,7 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Malformed_connection_string_fails_without_echoing_it()
+    public void Validate_MalformedConnectionString_FailsWithoutEchoingIt()
     {
         using var provider = Services(new() { ["Blob:ConnectionString"] = "AccountName=x;AccountKey=SECRETKEY;garbage" });
 
@@ -63,7 +63,7 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public async Task AddImageFetching_binds_sections_and_wires_the_dispatcher()
+    public async Task AddImageFetching_Sections_AreBoundAndTheDispatcherWired()
     {
         using var dir = new TempDirectory();
         var path = dir.File("a.jpg", [1, 2, 3, 4]);

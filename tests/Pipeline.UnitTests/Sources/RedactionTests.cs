@@ -12,13 +12,13 @@ public sealed class RedactionTests
     [InlineData("https://example.com/a@b.jpg", "https://example.com/a@b.jpg")]
     [InlineData("not a uri ?sig=SECRET", "not a uri ?[redacted]")]
     [InlineData("/local/path.jpg", "/local/path.jpg")]
-    public void Redact_removes_query_and_user_info(string input, string expected)
+    public void Redact_QueryAndUserInfo_AreRemoved(string input, string expected)
     {
         Assert.Equal(expected, ImageUri.Redact(input));
     }
 
     [Fact]
-    public async Task Malformed_manifest_message_does_not_echo_the_line()
+    public async Task ListAsync_MalformedManifest_MessageDoesNotEchoTheLine()
     {
         using var dir = new TempDirectory();
         var path = dir.File("m.csv", "uri,etag\n\"https://a.blob.core.windows.net/c/x.jpg?sig=SECRET\",1,extra\n");

@@ -14,7 +14,7 @@ public sealed class UriPolicyOptionsTests
             .BuildServiceProvider();
 
     [Fact]
-    public void Defaults_AreValidAndRefusePrivateNetworks()
+    public void Validate_Defaults_AreValidAndRefusePrivateNetworks()
     {
         var options = new UriPolicyOptions();
 
@@ -42,7 +42,7 @@ public sealed class UriPolicyOptionsTests
     }
 
     [Fact]
-    public void AddImageFetching_BindsThePolicyAndUsesTheConfiguredBlobEndpoint()
+    public void AddImageFetching_PolicySection_IsBoundWithTheConfiguredBlobEndpoint()
     {
         using var provider = Services(new()
         {

@@ -173,7 +173,7 @@ public sealed class UriPolicyTests
     [InlineData("file:///data/%2e%2E/a.jpg", true)]
     [InlineData("file:/data/../a.jpg", true)]
     [InlineData("file://LOCALHOST/data/%2E%2E", true)]
-    public void HasTraversal_OnlyWholeDotDotSegmentsOfLocalPaths(string uri, bool expected)
+    public void HasTraversal_LocalPaths_OnlyWholeDotDotSegments(string uri, bool expected)
     {
         Assert.Equal(expected, UriPolicy.HasTraversal(uri));
     }
@@ -249,7 +249,7 @@ public sealed class UriPolicyTests
     }
 
     [Fact]
-    public void Check_LongerThanTheIndexLimit_IsInvalidUri_AtTheLimitPasses()
+    public void Check_LongerThanTheIndexLimit_IsInvalidUriAtTheLimitPasses()
     {
         var head = "https://example.com/";
         var atLimit = head + new string('a', ImageUri.MaxBytes - head.Length);

@@ -24,7 +24,7 @@ public sealed class JobStatusTests
     }
 
     [Fact]
-    public void ImagesPerSecond_ExcludesImagesSkippedAtEnqueue()
+    public void ImagesPerSecond_ImagesSkippedAtEnqueue_AreExcluded()
     {
         var status = new JobStatus(Guid.Empty, "m", "s", "completed", 30, 20, 0, 10, 1, 1, Start, Start, Start.AddSeconds(4), Start.AddSeconds(4));
         Assert.Equal(5.0, status.ImagesPerSecond(doneAtEnqueue: 10));

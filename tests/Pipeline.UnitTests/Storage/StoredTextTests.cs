@@ -14,7 +14,7 @@ public sealed class StoredTextTests
     }
 
     [Fact]
-    public void Uri_OverTheLimit_IsCutWithADigestOfTheWhole_AndStaysDistinct()
+    public void Uri_OverTheLimit_IsCutWithADigestOfTheWholeAndStaysDistinct()
     {
         var a = "file:///" + new string('x', 3000) + "a.jpg";
         var b = "file:///" + new string('x', 3000) + "b.jpg";

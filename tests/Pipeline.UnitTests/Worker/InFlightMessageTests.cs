@@ -43,7 +43,7 @@ public sealed class InFlightMessageTests
     [InlineData("stat:1:2", false, false)]
     [InlineData(null, false, false)]
     [InlineData("stat:1:1", true, false)]
-    public void IsUpToDate_ComparesStoredIdentityUnlessForced(string? contentId, bool force, bool expected)
+    public void IsUpToDate_StoredIdentity_IsComparedUnlessForced(string? contentId, bool force, bool expected)
     {
         var message = new InFlightMessage(Message(force), 1, new Dictionary<string, string> { ["file:///a"] = "stat:1:1" });
         Assert.Equal(expected, message.IsUpToDate("file:///a", contentId));

@@ -6,7 +6,7 @@ using Pipeline.Worker.Inference;
 public sealed class InferenceOptionsTests
 {
     [Fact]
-    public void Defaults_AreValidAndRunOnTheCpuWithoutSpinning()
+    public void Validate_Defaults_AreValidAndRunOnTheCpuWithoutSpinning()
     {
         var options = new InferenceOptions();
 

@@ -29,7 +29,7 @@ public sealed class WorkerOptionsTests
     [InlineData(ExecutionProvider.Cpu, 2, 8, 6)]
     [InlineData(ExecutionProvider.Cpu, 8, 8, 1)]
     [InlineData(ExecutionProvider.Cpu, 1, 2, 1)]
-    public void DefaultDecodeConcurrency_TakesTheCoresInferenceLeaves(ExecutionProvider provider, int intraOpThreads, int cores, int expected) =>
+    public void DefaultDecodeConcurrency_InferenceSettings_TakesTheCoresInferenceLeaves(ExecutionProvider provider, int intraOpThreads, int cores, int expected) =>
         Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(new InferenceOptions { ExecutionProvider = provider }.IsGpu, intraOpThreads, cores));
 
     [Theory]

@@ -7,7 +7,7 @@ using Pipeline.Common.Inference.Onnx;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
-namespace Pipeline.UnitTests.Configuration;
+namespace Pipeline.UnitTests.Common;
 
 public sealed class KnownSettingsTests
 {
@@ -15,7 +15,7 @@ public sealed class KnownSettingsTests
     public void Validate_MisspeltSetting_IsRefusedWithTheVariableAndTheNearestSetting()
     {
         var error = Assert.Throws<OptionsValidationException>(
-            () => Resolve<ModelOptions>(ModelOptions.Section, ("Model:Poolling", "Max")));
+            () => Resolve<ModelOptions>(ModelOptions.SectionName, ("Model:Poolling", "Max")));
 
         var message = Assert.Single(error.Failures);
         Assert.Contains("Model:Poolling (PIPELINE_Model__Poolling) is not a setting", message, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class KnownSettingsTests
     public void Validate_UnrelatedUnknownSetting_IsRefusedListingTheSettings()
     {
         var error = Assert.Throws<OptionsValidationException>(
-            () => Resolve<PostgresOptions>(PostgresOptions.Section, ("Postgres:Database", "x"), ("Postgres:ConnectionString", "Host=db")));
+            () => Resolve<PostgresOptions>(PostgresOptions.SectionName, ("Postgres:Database", "x"), ("Postgres:ConnectionString", "Host=db")));
 
         var message = Assert.Single(error.Failures);
         Assert.DoesNotContain("did you mean", message, StringComparison.Ordinal);
@@ -37,16 +37,16 @@ public sealed class KnownSettingsTests
     public void Validate_EveryUnknownKey_IsReported()
     {
         var error = Assert.Throws<OptionsValidationException>(
-            () => Resolve<ModelOptions>(ModelOptions.Section, ("Model:Poolling", "Max"), ("Model:Backbon", "resnet50"), ("Model:Id", "mobilenetv2")));
+            () => Resolve<ModelOptions>(ModelOptions.SectionName, ("Model:Poolling", "Max"), ("Model:Backbon", "resnet50"), ("Model:Id", "mobilenetv2")));
 
         Assert.Equal(2, error.Failures.Count());
         Assert.Contains(error.Failures, f => f.Contains("did you mean Model:Backbone?", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Validate_KnownSettingsInAnyCase_SecretFileKeysAndListItems_Pass()
+    public void Validate_KnownSettingsInAnyCaseSecretFileKeysAndListItems_Pass()
     {
-        var model = Resolve<ModelOptions>(ModelOptions.Section, ("Model:pooling", "Max"), ("Model:Sha256_FILE", "/run/secrets/sha"));
+        var model = Resolve<ModelOptions>(ModelOptions.SectionName, ("Model:pooling", "Max"), ("Model:Sha256_FILE", "/run/secrets/sha"));
         var policy = Resolve<UriPolicyOptions>(
             UriPolicyOptions.SectionName, ("UriPolicy:AllowedHosts:0", "images.example.com"), ("UriPolicy:AllowedHosts:1", "*.example.org"));
 
@@ -56,7 +56,7 @@ public sealed class KnownSettingsTests
 
     [Fact]
     public void Validate_FileSuffixOnAnUnknownName_IsRefused() =>
-        Assert.Throws<OptionsValidationException>(() => Resolve<PostgresOptions>(PostgresOptions.Section, ("Postgres:Passwrd_FILE", "/run/x")));
+        Assert.Throws<OptionsValidationException>(() => Resolve<PostgresOptions>(PostgresOptions.SectionName, ("Postgres:Passwrd_FILE", "/run/x")));
 
     private static T Resolve<T>(string section, params (string Key, string Value)[] settings)
         where T : class

@@ -2,7 +2,7 @@ using System.Collections;
 using Pipeline.Common;
 using Pipeline.UnitTests.Sources;
 
-namespace Pipeline.UnitTests.Configuration;
+namespace Pipeline.UnitTests.Common;
 
 public sealed class SecretFilesTests : IDisposable
 {

@@ -1,8 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Pipeline.Common;
+using Pipeline.UnitTests.Messaging;
 
-namespace Pipeline.UnitTests.Messaging;
+namespace Pipeline.UnitTests.Common;
 
 public sealed class TrustedCaTests
 {

@@ -1,4 +1,4 @@
-namespace Pipeline.UnitTests.Messaging;
+namespace Pipeline.UnitTests.Inference;
 
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
@@ -139,7 +139,7 @@ public sealed class ModelOptionsTests
             ["Model:StoragePrecision"] = "Half",
         }).Build();
 
-        var options = configuration.GetSection(ModelOptions.Section).Get<ModelOptions>()!;
+        var options = configuration.GetSection(ModelOptions.SectionName).Get<ModelOptions>()!;
 
         Assert.Equal(("nasnetlarge", "/var/cache/models", true, TimeSpan.FromMinutes(5)), (options.Backbone, options.CacheDirectory, options.AllowInsecureHttp, options.DownloadTimeout));
         Assert.Equal((TensorLayout.Nhwc, PoolingMode.Gem, 4f, false, StoragePrecision.Half), (options.Layout, options.Pooling, options.GemP, options.L2Normalize, options.StoragePrecision));

@@ -1,0 +1,9 @@
+namespace Pipeline.Common.Inference;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Checks <see cref="ModelOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class ModelOptionsValidator : IValidateOptions<ModelOptions>
+{
+}

@@ -1,0 +1,9 @@
+namespace Pipeline.Common.Storage;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Checks <see cref="IndexOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class IndexOptionsValidator : IValidateOptions<IndexOptions>
+{
+}

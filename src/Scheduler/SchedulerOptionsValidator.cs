@@ -1,0 +1,9 @@
+namespace Pipeline.Scheduler;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Checks <see cref="SchedulerOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>
+{
+}

@@ -1,0 +1,9 @@
+namespace Pipeline.Scheduler.Serving;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Checks <see cref="ServeOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class ServeOptionsValidator : IValidateOptions<ServeOptions>
+{
+}

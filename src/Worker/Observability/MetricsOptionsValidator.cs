@@ -1,0 +1,9 @@
+namespace Pipeline.Worker.Observability;
+
+using Microsoft.Extensions.Options;
+
+/// <summary>Checks <see cref="MetricsOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
+{
+}
