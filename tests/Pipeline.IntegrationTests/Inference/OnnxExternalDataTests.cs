@@ -1,7 +1,9 @@
 namespace Pipeline.IntegrationTests.Inference;
 
 using System.Diagnostics;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+using Pipeline.Common.Inference.Onnx;
 using Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -10,9 +10,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Scheduler;
+using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Serving;
 using Pipeline.UnitTests.Helm;
 using Pipeline.Worker;
+using Pipeline.Worker.Hosting;
 
 /// <summary>
 /// The one options pattern, over every options type the programs bind: a <c>SectionName</c>, one source-generated

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Onnx;
 using static Pipeline.UnitTests.Inference.HeadRemoverTests;
