@@ -16,10 +16,6 @@ internal sealed class NamespaceGraph
     /// <summary>The namespaces with types: every end of an edge, and those <see cref="Read"/> found without edges.</summary>
     public IReadOnlyCollection<string> Declared => _declared;
 
-    /// <summary>The namespaces with an edge into or out of them.</summary>
-    public IEnumerable<string> Nodes =>
-        _edges.Keys.Concat(_edges.Values.SelectMany(targets => targets.Keys)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-
     /// <summary>Every edge, in ordinal order.</summary>
     public IEnumerable<(string From, string To)> Edges =>
         _edges.SelectMany(source => source.Value.Keys.Select(target => (source.Key, target)));
@@ -104,7 +100,7 @@ internal sealed class NamespaceGraph
             }
         }
 
-        foreach (var node in Nodes)
+        foreach (var node in _declared)
         {
             if (!index.ContainsKey(node))
             {

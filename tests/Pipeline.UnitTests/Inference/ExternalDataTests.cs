@@ -116,6 +116,26 @@ public sealed class ExternalDataTests
     }
 
     [Fact]
+    public void Load_ModelFileIsALinkToAnotherFolder_LoadsItsWeightsThroughTheLink()
+    {
+        var folder = Directory.CreateTempSubdirectory("pipeline-linked-model-").FullName;
+        try
+        {
+            var link = Path.Combine(folder, "model.onnx");
+            File.CreateSymbolicLink(link, BundledModel.Path);
+
+            using var backbone = Backbone.Load(BundledModel.Spec() with { Path = link });
+
+            Assert.Equal(BundledModel.Sha256, backbone.WeightsSha256);
+            Assert.Equal(BundledModel.Width, backbone.Width);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Load_DataFileMissing_ThrowsInvalidDataNamingThePath()
     {
         using var external = new ExternalDataModel(SyntheticClassifiers.NhwcReduceMaxAxesInput(), sizeThreshold: 0);

@@ -12,7 +12,10 @@ namespace Pipeline.Common.Inference.Onnx;
 /// <param name="Sha1">The <c>checksum</c> key: lower-case hex SHA-1 of those bytes, when the exporter wrote one.</param>
 internal sealed record ExternalDataReference(string Path, long Offset, long Length, string? Sha1)
 {
-    /// <summary>Reads and checks one tensor's reference; <paramref name="folder"/> is the model file's (absolute) folder.</summary>
+    /// <summary>
+    /// Reads and checks one tensor's reference; <paramref name="folder"/> is the model file's (absolute) folder,
+    /// <paramref name="model"/> its absolute path.
+    /// </summary>
     /// <exception cref="InvalidDataException">
     /// No location; an absolute location or one with a <c>..</c> segment, or one that leads out of the folder through a
     /// symbolic link; a missing file; offset or length that are not non-negative integers or that run past the file's end;
@@ -46,8 +49,13 @@ internal sealed record ExternalDataReference(string Path, long Offset, long Leng
         }
 
         var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, location));
-        var file = new FileInfo(path);
-        if (!Inside(folder, path) || (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } target && !Inside(folder, target.FullName)))
+        // A link's own FileInfo has the link's size: size and existence are the final target's.
+        var link = new FileInfo(path);
+        var file = link.LinkTarget is null ? link : link.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? link;
+
+        // The model file itself may be a link (mounted volumes): its own bytes are read wherever it points.
+        var linkedOut = !string.Equals(path, model, StringComparison.Ordinal) && file != link && !Inside(folder, file.FullName);
+        if (!Inside(folder, path) || linkedOut)
         {
             throw new InvalidDataException(Problem($"at '{location}', which leads outside the model's folder {folder}"));
         }
