@@ -9,13 +9,13 @@ namespace Pipeline.Common.Decoding;
 /// </summary>
 internal static class ExactResize
 {
-    [ThreadStatic] private static Mat? t_square;
+    [ThreadStatic] private static Mat? _square;
 
     /// <param name="decoded">CV_8UC3 BGR, fully decoded, EXIF orientation applied.</param>
     public static void Write(Mat decoded, PreprocessSpec spec, Span<float> destination)
     {
         var size = spec.InputSize;
-        var square = t_square ??= new Mat();
+        var square = _square ??= new Mat();
         square.Create(size, size, MatType.CV_8UC3);
         using var continuous = decoded.IsContinuous() ? null : decoded.Clone();
         var image = continuous ?? decoded;

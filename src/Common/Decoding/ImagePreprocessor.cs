@@ -16,8 +16,8 @@ namespace Pipeline.Common.Decoding;
 public sealed class ImagePreprocessor
 {
     // Per-thread resize targets, reused across images so steady state allocates only the decoded Mat.
-    [ThreadStatic] private static Mat? t_resized;
-    [ThreadStatic] private static Mat? t_scratch;
+    [ThreadStatic] private static Mat? _resized;
+    [ThreadStatic] private static Mat? _scratch;
 
     private readonly long _maxPixels;
     private readonly long _maxBytes;
@@ -93,8 +93,8 @@ public sealed class ImagePreprocessor
             return;
         }
 
-        var resized = t_resized ??= new Mat();
-        Resampler.ResizeSquare(cropped, size, resized, t_scratch ??= new Mat());
+        var resized = _resized ??= new Mat();
+        Resampler.ResizeSquare(cropped, size, resized, _scratch ??= new Mat());
         TensorWriter.Write(resized, spec.Mode, spec.Layout, destination);
     }
 

@@ -56,7 +56,7 @@ public sealed class BatchPublisher : IAsyncDisposable
             await SettleOldestAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _outstanding.Enqueue((message, Send(message, cancellationToken)));
+        _outstanding.Enqueue((message, SendAsync(message, cancellationToken)));
     }
 
     /// <summary>Waits until the broker has confirmed every message published so far.</summary>
@@ -84,12 +84,12 @@ public sealed class BatchPublisher : IAsyncDisposable
         catch (Exception ex) when (BrokerRetry.IsConnectionLoss(ex))
         {
             // Sent again until the connection is back (the broker pipeline: jittered back-off, RabbitMq:OutageTolerance).
-            await _retry.RunAsync(token => Send(message, token), cancellationToken).ConfigureAwait(false);
+            await _retry.RunAsync(token => SendAsync(message, token), cancellationToken).ConfigureAwait(false);
         }
     }
 
     // Async so that a closed channel surfaces through the task, like a lost confirm does.
-    private async Task Send(BatchMessage message, CancellationToken cancellationToken)
+    private async Task SendAsync(BatchMessage message, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties
         {
