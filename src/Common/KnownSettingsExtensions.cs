@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+/// <summary>Registers <see cref="KnownSettingsValidator{TOptions}"/> for an options section, so a misspelt setting fails at start-up.</summary>
 public static class KnownSettingsExtensions
 {
     /// <summary>Environment variables with this prefix override configuration (<c>PIPELINE_Postgres__ConnectionString</c>).</summary>

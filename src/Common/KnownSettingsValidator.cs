@@ -22,6 +22,7 @@ public sealed class KnownSettingsValidator<TOptions>(string? optionsName, IConfi
         .Select(p => p.Name)
         .ToArray();
 
+    /// <summary>Fails when the section holds a key that is no property of <typeparamref name="TOptions"/>.</summary>
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         if (optionsName is not null && optionsName != name)

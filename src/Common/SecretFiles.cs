@@ -9,6 +9,7 @@ using System.Collections;
 /// </summary>
 public static class SecretFiles
 {
+    /// <summary>Suffix of a variable naming a file that holds a secret (<c>Postgres__Password_FILE</c>).</summary>
     public const string Suffix = "_FILE";
 
     /// <param name="environment">The process environment (<see cref="Environment.GetEnvironmentVariables()"/>).</param>

@@ -22,11 +22,14 @@ public sealed class ImagePreprocessor
     private readonly long _maxPixels;
     private readonly long _maxBytes;
 
+    /// <summary>A preprocessor with the default <see cref="DecodeLimits"/>.</summary>
     public ImagePreprocessor()
         : this(new DecodeLimits())
     {
     }
 
+    /// <summary>A preprocessor that refuses images over <paramref name="limits"/> (pixels, bytes) as <see cref="FailureReason.TooLarge"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit below 1.</exception>
     public ImagePreprocessor(DecodeLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);

@@ -12,6 +12,7 @@ using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
+/// <summary>Registration of what worker and scheduler share (options, data source, retry pipelines, fetchers).</summary>
 public static class PipelineCommonExtensions
 {
     /// <summary>Options, storage, messaging, fetching and decoding shared by the worker and the scheduler.</summary>

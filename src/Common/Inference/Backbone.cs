@@ -50,6 +50,7 @@ public sealed class Backbone : IDisposable
         _useIoBinding = useIoBinding;
     }
 
+    /// <summary>The catalogue or configured model id (lower case), which names its queue and its <c>embeddings_&lt;model&gt;</c> table.</summary>
     public string ModelId { get; }
 
     /// <summary>
@@ -61,15 +62,19 @@ public sealed class Backbone : IDisposable
     /// <summary>The preprocessing the model is fed with (its layout as the model's input shape showed, unless set explicitly).</summary>
     public PreprocessSpec Preprocess { get; }
 
+    /// <summary>Global pooling applied to the feature map (Keras <c>pooling='avg'</c>/<c>'max'</c>, or GeM with <see cref="GemP"/>).</summary>
     public PoolingMode Pooling { get; }
 
+    /// <summary>The exponent p of generalised-mean pooling (Radenović et al.); 1 is average pooling. Used only by GeM.</summary>
     public float GemP { get; }
 
+    /// <summary>Whether each pooled vector is scaled to unit L2 norm (so cosine distance is 1 − dot product).</summary>
     public bool L2Normalize { get; }
 
     /// <summary>Stable text stored with every vector, e.g. <c>avg</c> or <c>gem3</c> (see <see cref="ModelSpec.DescribePooling"/>).</summary>
     public string PoolingDescription { get; }
 
+    /// <summary>Name of the model's image input (shape <c>[N, 3, H, W]</c> or <c>[N, H, W, 3]</c>, float32).</summary>
     public string InputName => _inputNames[0];
 
     /// <summary>Floats per embedding: the feature map's channel count.</summary>
@@ -211,6 +216,7 @@ public sealed class Backbone : IDisposable
         }
     }
 
+    /// <summary>Releases the ONNX Runtime session and its native memory.</summary>
     public void Dispose()
     {
         _binding?.Dispose();

@@ -5,6 +5,7 @@ namespace Pipeline.Common.Inference;
 /// <param name="Url">The URL when the file is remote; null for a local path.</param>
 public sealed record ModelLocation(string LocalPathOrUrl, Uri? Url)
 {
+    /// <summary>Whether the model is downloaded (an http(s) or blob URL) rather than read from a local path.</summary>
     public bool IsRemote => Url is not null;
 
     /// <summary>The URL without its query (SAS tokens are secrets), for logs and messages.</summary>

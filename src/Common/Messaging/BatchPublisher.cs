@@ -27,6 +27,7 @@ public sealed class BatchPublisher : IAsyncDisposable
         _retry = retry;
     }
 
+    /// <summary>Opens a confirm-mode channel and declares <paramref name="modelId"/>'s queue topology (work, retry, dead queues).</summary>
     public static async Task<BatchPublisher> OpenAsync(RabbitMqConnector connector, string modelId, CancellationToken cancellationToken)
     {
         var connection = await connector.ConnectAsync("pipeline-scheduler", cancellationToken).ConfigureAwait(false);
@@ -46,6 +47,7 @@ public sealed class BatchPublisher : IAsyncDisposable
         }
     }
 
+    /// <summary>The work queue messages are published to, <c>pipeline.batches.&lt;model&gt;</c>.</summary>
     public string Queue => _queue;
 
     /// <summary>Sends one message; returns once the window of unconfirmed messages has room.</summary>
@@ -68,6 +70,7 @@ public sealed class BatchPublisher : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for outstanding confirms, then closes the channel.</summary>
     public async ValueTask DisposeAsync()
     {
         await _channel.DisposeAsync().ConfigureAwait(false);

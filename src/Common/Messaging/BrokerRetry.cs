@@ -11,6 +11,7 @@ using RabbitMQ.Client.Exceptions;
 /// </summary>
 public sealed class BrokerRetry(IOptions<RabbitMqOptions> options, TimeProvider time)
 {
+    /// <summary>The pipeline's name in logs and metrics.</summary>
     public const string Name = "broker";
 
     private readonly OutageRetry _retry = new(
@@ -28,9 +29,11 @@ public sealed class BrokerRetry(IOptions<RabbitMqOptions> options, TimeProvider 
         _ => false,
     };
 
+    /// <summary>Runs <paramref name="operation"/>, retrying broker outages for at most <c>RabbitMq__OutageTolerance</c>; then the last error surfaces.</summary>
     public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         _retry.RunAsync(operation, null, cancellationToken);
 
+    /// <summary>Runs <paramref name="operation"/>, retrying broker outages for at most <c>RabbitMq__OutageTolerance</c>; then the last error surfaces.</summary>
     public Task RunAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
         _retry.RunAsync(operation, cancellationToken);
 }

@@ -13,8 +13,11 @@ using RabbitMQ.Client;
 /// <remarks>Kept apart from <see cref="QueueTopology"/> on purpose: one more queue, no argument of the others changed.</remarks>
 public sealed class DeadLetters(QueueTopology topology)
 {
+    /// <summary>Header counting a message's processing attempts (1 on first publish).</summary>
     public const string AttemptHeader = "x-attempt";
+    /// <summary>Header with the last error a message met (cut to a bounded length).</summary>
     public const string LastErrorHeader = "x-last-error";
+    /// <summary>Header a settled dead letter carries in the parked queue: why it was dead-lettered.</summary>
     public const string SettledHeader = "x-settled-reason";
 
     /// <summary>Dead letters not yet settled (a worker consumes it).</summary>
@@ -23,8 +26,10 @@ public sealed class DeadLetters(QueueTopology topology)
     /// <summary>Settled dead letters, kept for inspection and replay; nothing consumes it.</summary>
     public string Parked => topology.Main + ".parked";
 
+    /// <summary>The model's work queue.</summary>
     public string Main => topology.Main;
 
+    /// <summary>Declares the work, retry, dead and parked queues (idempotent; all quorum queues).</summary>
     public async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);

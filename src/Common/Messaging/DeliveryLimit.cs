@@ -9,6 +9,7 @@ using System.Globalization;
 /// </summary>
 public static class DeliveryLimit
 {
+    /// <summary>The quorum queue's count of earlier deliveries of a message (absent on the first).</summary>
     public const string DeliveryCountHeader = "x-delivery-count";
 
     /// <summary>Earlier deliveries of this message (0 on the first), from the header quorum queues set.</summary>

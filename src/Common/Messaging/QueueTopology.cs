@@ -31,8 +31,10 @@ public sealed class QueueTopology(RabbitMqOptions options, string modelId)
     /// <summary>The main queue's fixed <c>x-delivery-limit</c>: the highest <see cref="RabbitMqOptions.MaxDeliveries"/>.</summary>
     public const int DeliveryLimitCeiling = 1000;
 
+    /// <summary>The work queue, <c>pipeline.batches.&lt;model&gt;</c>.</summary>
     public string Main { get; } = options.QueueFor(modelId);
 
+    /// <summary>The dead-letter queue, <c>&lt;queue&gt;.dead</c>.</summary>
     public string Dead => Main + ".dead";
 
     /// <summary>The retry queue before attempt <paramref name="attempt"/> + 1: named by its delay, e.g. <c>….retry.10s</c>.</summary>
@@ -42,8 +44,10 @@ public sealed class QueueTopology(RabbitMqOptions options, string modelId)
     public TimeSpan Delay(int attempt) =>
         TimeSpan.FromTicks(Math.Min(options.RetryBaseDelay.Ticks << Math.Min(attempt - 1, 20), options.RetryMaxDelay.Ticks));
 
+    /// <summary>Processing attempts before a message goes to the dead-letter queue (<c>RabbitMq__MaxAttempts</c>).</summary>
     public int MaxAttempts => options.MaxAttempts;
 
+    /// <summary>Deliveries (counted by <c>x-delivery-count</c>) before a message goes to the dead-letter queue (<c>RabbitMq__MaxDeliveries</c>).</summary>
     public int MaxDeliveries => options.MaxDeliveries;
 
     /// <summary>A delay as a queue-name suffix: <c>500ms</c>, <c>7s</c>, <c>1m30s</c>, <c>2h</c>, <c>1d</c>.</summary>

@@ -14,6 +14,7 @@ public sealed class RabbitMqConnector(IOptions<RabbitMqOptions> options, TimePro
 {
     private readonly RabbitMqOptions _options = options.Value;
 
+    /// <summary>The validated <c>RabbitMq</c> settings.</summary>
     public RabbitMqOptions Options => _options;
 
     /// <summary>Waits out an unreachable broker (<see cref="BrokerRetry"/>): connecting, re-sending lost publishes.</summary>

@@ -17,6 +17,7 @@ public sealed class OutageRetry
     private readonly ResiliencePipeline _pipeline;
     private readonly OutageRetryOptions _options;
 
+    /// <summary>A pipeline with <paramref name="options"/>' back-off and tolerance; <paramref name="time"/> drives its waits (FakeTimeProvider in tests).</summary>
     public OutageRetry(OutageRetryOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,8 +48,10 @@ public sealed class OutageRetry
             .Build();
     }
 
+    /// <summary>The pipeline's name (<c>database</c>, <c>broker</c>) in logs and metrics.</summary>
     public string Name => _options.Name;
 
+    /// <summary>The clock the waits and the tolerance are measured on.</summary>
     public TimeProvider Time { get; }
 
     /// <summary>Runs <paramref name="operation"/>, retrying outages for at most the tolerance counted from now.</summary>
@@ -72,6 +75,7 @@ public sealed class OutageRetry
         }
     }
 
+    /// <summary>Runs <paramref name="operation"/>, retrying outages for at most the tolerance counted from now.</summary>
     public Task RunAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);

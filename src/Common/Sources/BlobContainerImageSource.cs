@@ -11,6 +11,7 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 public sealed class BlobContainerImageSource : IImageSource
 {
+    /// <summary>Blobs asked for per listing page (the service returns at most 5,000).</summary>
     public const int DefaultPageSizeHint = 5000;
 
     private readonly BlobContainerClient _container;
@@ -35,8 +36,10 @@ public sealed class BlobContainerImageSource : IImageSource
         _serviceUri = new Uri(containerUrl[..containerUrl.LastIndexOf('/')]);
     }
 
+    /// <inheritdoc/>
     public string Description => $"blob:{WithoutQuery(_container.Uri)}/{_prefix}";
 
+    /// <inheritdoc/>
     public async IAsyncEnumerable<ImageRef> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = _container

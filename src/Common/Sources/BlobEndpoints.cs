@@ -10,6 +10,7 @@ public sealed class BlobEndpoints
 {
     private const string PublicCloudHostSuffix = ".blob.core.windows.net";
 
+    /// <summary>Blob service endpoints besides <c>*.blob.core.windows.net</c> (Azurite, private endpoints).</summary>
     public BlobEndpoints(IEnumerable<BlobServiceEndpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -19,6 +20,7 @@ public sealed class BlobEndpoints
     /// <summary>No configured endpoint: only <c>*.blob.core.windows.net</c> hosts are blobs.</summary>
     public static BlobEndpoints PublicCloudOnly { get; } = new([]);
 
+    /// <summary>The endpoints, each with its optional credential.</summary>
     public IReadOnlyList<BlobServiceEndpoint> Endpoints { get; }
 
     /// <summary>The endpoint a client talks to; any SAS on its URI is dropped.</summary>

@@ -48,6 +48,7 @@ public sealed class BlobImageFetcher : IImageFetcher
     /// <summary>The endpoints whose URLs are blobs for this fetcher; parse manifests with the same ones.</summary>
     public BlobEndpoints Endpoints { get; }
 
+    /// <inheritdoc/>
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
         _policy.Check(uri);

@@ -6,6 +6,7 @@ namespace Pipeline.Common.Sources;
 /// <summary>Builds SDK clients from <see cref="BlobOptions"/>, so listing and fetching share one retry policy.</summary>
 public static class BlobServiceClientFactory
 {
+    /// <summary>Client options from the <c>Blob</c> settings (retries, network timeout).</summary>
     public static BlobClientOptions CreateClientOptions(BlobOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

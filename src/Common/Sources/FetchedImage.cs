@@ -6,8 +6,10 @@ public sealed class FetchedImage(string uri, string contentId, ReadOnlyMemory<by
 {
     private byte[]? _pooled;
 
+    /// <summary>The image's URI, the key of its rows.</summary>
     public string Uri { get; } = uri;
 
+    /// <summary>Content identity (blob ETag, file size + mtime, http ETag or content sha256) for incremental runs.</summary>
     public string ContentId { get; } = contentId;
 
     /// <summary>The image bytes; not to be read after <see cref="Release"/>.</summary>

@@ -12,6 +12,7 @@ public sealed class FileImageFetcher : IImageFetcher
     private readonly long _maxBytes;
     private readonly UriPolicy _policy;
 
+    /// <summary>A fetcher for local files within <paramref name="policy"/> and the size limit of <paramref name="options"/>.</summary>
     public FileImageFetcher(IOptions<FetchOptions> options, UriPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -22,6 +23,7 @@ public sealed class FileImageFetcher : IImageFetcher
         _policy = policy;
     }
 
+    /// <inheritdoc/>
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
         var image = _policy.Check(uri);

@@ -41,6 +41,7 @@ public sealed class FolderImageSource : IImageSource
     /// <summary>The absolute folder path.</summary>
     public string Root { get; }
 
+    /// <inheritdoc/>
     public string Description => "folder:" + Root;
 
     /// <exception cref="DirectoryNotFoundException">The root folder does not exist (thrown on first iteration).</exception>

@@ -28,6 +28,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline _retry;
 
+    /// <summary>A fetcher for http(s) URLs within <paramref name="policy"/> (scheme, private networks) and <paramref name="options"/>' size limit, timeout and retries (<c>http-fetch</c> pipeline on <paramref name="timeProvider"/>).</summary>
     public HttpImageFetcher(IOptions<FetchOptions> options, UriPolicy policy, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
         : this(Validated(options), policy, null, timeProvider, logger)
     {
@@ -57,6 +58,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
         _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
     }
 
+    /// <inheritdoc/>
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
         var image = _policy.Check(uri);
@@ -166,6 +168,7 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
         }).Build();
     }
 
+    /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _client.Dispose();
 
     // Redirects are followed here so that the policy sees each target before we connect to it.

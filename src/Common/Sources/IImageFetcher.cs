@@ -8,5 +8,8 @@ namespace Pipeline.Common.Sources;
 /// </remarks>
 public interface IImageFetcher
 {
+    /// <summary>Reads the image at <paramref name="uri"/> into memory.</summary>
+    /// <exception cref="ImageFailureException">The image's own failure (not found, too large, refused ...): record it, go on.</exception>
+    /// <exception cref="ImageSourceUnavailableException">An outage of the storage behind it: retry the message.</exception>
     ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken);
 }

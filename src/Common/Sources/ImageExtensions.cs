@@ -7,6 +7,7 @@ public static class ImageExtensions
         [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"],
         StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Every extension counted as an image (lower case, with the dot).</summary>
     public static IReadOnlyCollection<string> All => Known;
 
     /// <summary>Whether a path or blob name ends in an image extension.</summary>

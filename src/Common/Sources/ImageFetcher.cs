@@ -24,6 +24,7 @@ public sealed class ImageFetcher : IImageFetcher
         _policy = policy;
     }
 
+    /// <inheritdoc/>
     public async ValueTask<FetchedImage> FetchAsync(string uri, CancellationToken cancellationToken)
     {
         var image = _policy.Check(uri);

@@ -7,9 +7,12 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 public sealed class ImageSourceUnavailableException : Exception
 {
+    /// <summary>The source is unavailable, reason unknown.</summary>
     public ImageSourceUnavailableException() : this("image source unavailable") { }
 
+    /// <summary>The source is unavailable, as <paramref name="message"/> says.</summary>
     public ImageSourceUnavailableException(string message) : base(message) { }
 
+    /// <summary>The source is unavailable because of <paramref name="innerException"/>.</summary>
     public ImageSourceUnavailableException(string message, Exception? innerException) : base(message, innerException) { }
 }

@@ -31,6 +31,7 @@ public sealed partial class ImageUri
     /// </summary>
     public const int MaxBytes = 2048;
 
+    /// <summary>Local file, blob or http(s).</summary>
     public ImageUriKind Kind { get; }
 
     /// <summary>
@@ -60,6 +61,7 @@ public sealed partial class ImageUri
             ? result
             : throw new ImageFailureException(FailureReason.InvalidUri, $"invalid image URI '{Redact(value ?? "")}': {problem}");
 
+    /// <summary>Like <see cref="Parse"/>, without the exception: false for a value that is no valid image URI.</summary>
     public static bool TryParse(
         string? value,
         BlobEndpoints? blobEndpoints,

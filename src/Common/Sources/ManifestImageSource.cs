@@ -45,8 +45,10 @@ public sealed class ManifestImageSource : IImageSource
     /// <summary>The absolute manifest path.</summary>
     public string ManifestPath { get; }
 
+    /// <summary>Text, CSV or JSON Lines (from the extension unless given).</summary>
     public ManifestFormat Format { get; }
 
+    /// <inheritdoc/>
     public string Description => "manifest:" + ManifestPath;
 
     /// <summary><c>.csv</c> → CSV; <c>.jsonl</c>, <c>.ndjson</c> → JSON lines; anything else → text.</summary>
@@ -57,6 +59,7 @@ public sealed class ManifestImageSource : IImageSource
         _ => ManifestFormat.Text,
     };
 
+    /// <inheritdoc/>
     public async IAsyncEnumerable<ImageRef> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stream = _open();

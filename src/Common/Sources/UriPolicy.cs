@@ -48,8 +48,10 @@ public sealed partial class UriPolicy
     public static UriPolicy AllowAll(BlobEndpoints? blobEndpoints = null) =>
         new(new UriPolicyOptions { AllowPrivateNetworks = true }, blobEndpoints ?? BlobEndpoints.PublicCloudOnly);
 
+    /// <summary>Endpoints whose URLs are blobs (fetched with the connection string's credential).</summary>
     public BlobEndpoints BlobEndpoints { get; }
 
+    /// <summary>Whether http(s) URLs may resolve to loopback, private or link-local addresses (off: SSRF guard).</summary>
     public bool AllowPrivateNetworks { get; }
 
     /// <summary>True when local files are confined to <see cref="UriPolicyOptions.AllowedFileRoots"/>.</summary>

@@ -12,6 +12,7 @@ using Pipeline.Common.Resilience;
 /// </summary>
 public sealed class DatabaseRetry(IOptions<PostgresOptions> options, TimeProvider time)
 {
+    /// <summary>The pipeline's name in logs and metrics.</summary>
     public const string Name = "database";
 
     private readonly OutageRetry _retry = new(
@@ -23,10 +24,12 @@ public sealed class DatabaseRetry(IOptions<PostgresOptions> options, TimeProvide
             options.Value.OutageTolerance),
         time);
 
+    /// <summary>Runs <paramref name="operation"/>, retrying database outages for at most <c>Postgres__OutageTolerance</c>; then the last error surfaces.</summary>
     public Task<T> RunAsync<T>(
         Func<CancellationToken, Task<T>> operation, Action<NpgsqlException, TimeSpan, int>? onRetry, CancellationToken cancellationToken) =>
         _retry.RunAsync(operation, onRetry is null ? null : (ex, delay, attempt) => onRetry((NpgsqlException)ex, delay, attempt), cancellationToken);
 
+    /// <summary>Runs <paramref name="operation"/>, retrying database outages for at most <c>Postgres__OutageTolerance</c>; then the last error surfaces.</summary>
     public Task RunAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
         _retry.RunAsync(operation, cancellationToken);
 }

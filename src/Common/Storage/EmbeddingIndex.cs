@@ -99,6 +99,7 @@ public static class EmbeddingIndex
     /// <summary>The index of table <c>embeddings_&lt;model&gt;</c> is <c>embeddings_&lt;model&gt;_hnsw</c>.</summary>
     public const string Suffix = "_hnsw";
 
+    /// <summary>The HNSW index name of <paramref name="model"/>'s table: <c>embeddings_&lt;model&gt;_hnsw</c>.</summary>
     public static string IndexName(ModelIdentity model)
     {
         ArgumentNullException.ThrowIfNull(model);

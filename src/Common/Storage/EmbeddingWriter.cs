@@ -15,6 +15,7 @@ public sealed class EmbeddingWriter(PipelineDataSource dataSource, ModelIdentity
     private readonly string _staging = "staging_" + model.Table;
     private readonly bool _half = model.Storage.IsHalf;
 
+    /// <summary>The model whose table this writer fills.</summary>
     public string ModelId => model.ModelId;
 
     /// <summary>

@@ -10,6 +10,7 @@ public sealed record IndexProgress(string Phase, long TuplesDone, long TuplesTot
         : BlocksTotal > 0 ? (int)(100 * BlocksDone / BlocksTotal)
         : null;
 
+    /// <summary>One line for the terminal or the log: phase, blocks or tuples done, percentage.</summary>
     public string Describe() =>
         TuplesTotal > 0 ? $"{Phase}: {TuplesDone:N0} of {TuplesTotal:N0} rows"
         : BlocksTotal > 0 ? $"{Phase}: {BlocksDone:N0} of {BlocksTotal:N0} blocks"

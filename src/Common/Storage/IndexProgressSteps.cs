@@ -8,6 +8,7 @@ public sealed class IndexProgressSteps(Action<IndexProgress> report) : IProgress
 {
     private (string? Phase, int? Tenth) _last;
 
+    /// <summary>Reports <paramref name="value"/> when it reaches a new step.</summary>
     public void Report(IndexProgress value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -10,7 +10,9 @@ public static class JobLease
     /// <summary>The state shown for an abandoned job; the next enqueue of the same source and model records it.</summary>
     public const string Abandoned = "abandoned";
 
+    /// <summary>How often a scheduler renews <c>jobs.heartbeat_at</c> while it enqueues.</summary>
     public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
 
+    /// <summary>A job enqueuing without a heartbeat for this long is abandoned.</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(60);
 }

@@ -17,11 +17,13 @@ public sealed record JobStatus(
     DateTimeOffset? LastCommitAt,
     DateTimeOffset? CompletedAt)
 {
+    /// <summary>Images that reached an end: embedded + failed + skipped.</summary>
     public long Done => Embedded + Failed + Skipped;
 
     /// <summary>Unknown (null) while the scheduler is still listing the source.</summary>
     public long? Pending => Total is { } total ? total - Done : null;
 
+    /// <summary>Whether the job's state is <c>completed</c> (every image embedded, failed or skipped).</summary>
     public bool IsComplete => State == "completed";
 
     /// <summary>Images the workers processed per second, from job creation to the last commit.</summary>

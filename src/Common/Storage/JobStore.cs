@@ -5,6 +5,7 @@ using Npgsql;
 /// <summary>Job rows: created by the scheduler, completed by whoever commits the last image.</summary>
 public sealed class JobStore(PipelineDataSource dataSource)
 {
+    /// <summary>Inserts the job row (state <c>enqueuing</c>, counts at 0).</summary>
     public async Task CreateAsync(Guid jobId, string modelId, string source, bool force, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);

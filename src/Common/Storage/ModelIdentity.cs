@@ -29,16 +29,21 @@ public sealed partial record ModelIdentity(
     /// <summary>Whether <paramref name="modelId"/> can name a table (see <see cref="ValidateId"/>).</summary>
     public static bool IsValidId(string? modelId) => modelId is not null && IdPattern().IsMatch(modelId);
 
+    /// <summary>The embeddings table of <paramref name="modelId"/>: <c>embeddings_&lt;model&gt;</c>.</summary>
+    /// <exception cref="ArgumentException">A model id that is no safe SQL identifier.</exception>
     public static string TableFor(string modelId)
     {
         ValidateId(modelId);
         return "embeddings_" + modelId;
     }
 
+    /// <summary>The model's embeddings table.</summary>
     public string Table => TableFor(ModelId);
 
+    /// <summary>The pgvector column type and precision vectors are stored with.</summary>
     public VectorStorage Storage => VectorStorage.For(Dims, Precision);
 
+    /// <summary>The SQL column type, e.g. <c>vector(1280)</c> or <c>halfvec(1280)</c>.</summary>
     public string ColumnType => Storage.ColumnType;
 
     /// <summary>Whether vectors of both identities can share a table: same weights, preprocessing, pooling and storage.</summary>

@@ -8,6 +8,8 @@ using Npgsql;
 /// </summary>
 public static class ModelRegistry
 {
+    /// <summary>Registers <paramref name="model"/> and creates its table (idempotent).</summary>
+    /// <exception cref="InvalidOperationException">Another model is registered under the same id (other weights, preprocessing, pooling or width).</exception>
     public static async Task EnsureAsync(PipelineDataSource dataSource, ModelIdentity model, CancellationToken cancellationToken)
     {
         var table = model.Table;

@@ -15,6 +15,7 @@ public static class NeighbourSearch
 
     private const int MinCandidates = 100;
 
+    /// <summary>The <paramref name="top"/> nearest rows to <paramref name="query"/> (unit length, the model's width) by cosine distance, nearest first.</summary>
     public static async Task<IReadOnlyList<Neighbour>> SearchAsync(
         PipelineDataSource dataSource, ModelIdentity model, float[] query, int top, CancellationToken cancellationToken)
     {

@@ -61,6 +61,7 @@ public static class SchemaMigrator
         CREATE INDEX IF NOT EXISTS failures_retry_batch ON failures (job_id, retry_batch) WHERE retry_batch IS NOT NULL;
         """;
 
+    /// <summary>Creates or upgrades the shared tables (jobs, job_batches, failures, models); idempotent, serialised by an advisory lock.</summary>
     public static async Task EnsureAsync(PipelineDataSource dataSource, CancellationToken cancellationToken)
     {
         await using (var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false))

@@ -4,8 +4,10 @@ namespace Pipeline.Common.Storage;
 /// <param name="ColumnType"><c>vector</c> or <c>halfvec</c>.</param>
 public sealed record VectorStorage(string ColumnType, int Dims, VectorIndexKind Index)
 {
+    /// <summary>pgvector's 32-bit float vector type.</summary>
     public const string Vector = "vector";
 
+    /// <summary>pgvector's 16-bit float vector type (half the size, up to 4,000 dims indexed).</summary>
     public const string HalfVec = "halfvec";
 
     /// <summary>
@@ -36,6 +38,7 @@ public sealed record VectorStorage(string ColumnType, int Dims, VectorIndexKind 
     public static StoragePrecision PrecisionOf(string columnType) =>
         columnType == HalfVec ? StoragePrecision.Half : StoragePrecision.Full;
 
+    /// <summary>Whether vectors are stored as <c>halfvec</c>.</summary>
     public bool IsHalf => ColumnType == HalfVec;
 
     /// <summary>Short text for tables and logs: <c>vector</c>, <c>halfvec</c>, or with a binary-quantized index <c>halfvec+bit</c>.</summary>

@@ -39,6 +39,7 @@ public static class BackboneCatalogue
     /// <summary>Picks no entry: the model is outside the catalogue and every setting comes from the options.</summary>
     public const string Custom = "custom";
 
+    /// <summary>Every catalogue entry, in the order <c>pipeline models</c> lists them.</summary>
     public static IReadOnlyList<BackboneEntry> All { get; } =
     [
         Keras("vgg16", "VGG16", 224, PreprocessMode.Caffe, 512, FlattenTopNote),

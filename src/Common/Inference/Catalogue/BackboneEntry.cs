@@ -34,6 +34,7 @@ public sealed record BackboneEntry(
     /// <summary>Caffe mode feeds BGR; every other mode RGB.</summary>
     public ChannelOrder ChannelOrder => Mode == PreprocessMode.Caffe ? ChannelOrder.Bgr : ChannelOrder.Rgb;
 
+    /// <summary>The entry's preprocessing: input size, resize, normalisation mode and tensor layout.</summary>
     public PreprocessSpec Preprocess => new(InputSize, ResizeShortSide, Resize, Mode, Layout);
 
     /// <summary>The usual eval crop ratio (224 of 256) applied to any input side: 224 → 256, 299 → 342.</summary>

@@ -29,6 +29,7 @@ public sealed class ModelFileCache : IDisposable
     private readonly HttpClient _http;
     private readonly ILogger _logger;
 
+    /// <summary>A cache of model files downloaded from http(s) or blob URLs (blob credentials from <paramref name="blobOptions"/>).</summary>
     public ModelFileCache(IOptions<ModelOptions> modelOptions, IOptions<BlobOptions> blobOptions, ILogger<ModelFileCache> logger)
     {
         ArgumentNullException.ThrowIfNull(modelOptions);
@@ -111,6 +112,7 @@ public sealed class ModelFileCache : IDisposable
         }
     }
 
+    /// <summary>Releases the HTTP client used for model downloads.</summary>
     public void Dispose() => _http.Dispose();
 
     private static HttpClient CreateHttpClient(ModelOptions options)
