@@ -69,7 +69,8 @@ internal static class DecoderSemantics
                     int width = BinaryPrimitives.ReadUInt16LittleEndian(gif[(position + 5)..]), height = BinaryPrimitives.ReadUInt16LittleEndian(gif[(position + 7)..]);
                     return left + width > screenWidth || top + height > screenHeight
                         ? string.Create(CultureInfo.InvariantCulture,
-                            $"GIF frame {width}×{height} at ({left}, {top}) lies outside its {screenWidth}×{screenHeight} logical screen (Pillow reads such files, OpenCV does not)")
+                            $"GIF frame {width}×{height} at ({left}, {top}) lies outside its {screenWidth}×{screenHeight} logical screen "
+                            + $"(Pillow reads such files, OpenCV does not)")
                         : null;
                 default:
                     return null;

@@ -15,7 +15,8 @@ internal static class PillowResize
 {
     private const int PrecisionBits = 32 - 8 - 2;
 
-    /// <summary>Bilinear (antialiased) resize of a <paramref name="inWidth"/>×<paramref name="inHeight"/> image to <paramref name="outWidth"/>×<paramref name="outHeight"/>, window only.</summary>
+    /// <summary>Bilinear (antialiased) resize of a <paramref name="inWidth"/>×<paramref name="inHeight"/>
+    /// image to <paramref name="outWidth"/>×<paramref name="outHeight"/>, window only.</summary>
     /// <param name="source">Rows of <paramref name="inWidth"/> × 3 bytes, <paramref name="sourceStride"/> bytes apart.</param>
     /// <param name="destination">Receives the window: <paramref name="window"/>.Height rows of Width × 3 bytes.</param>
     public static void Bilinear(

@@ -28,7 +28,8 @@ public sealed class HttpImageFetcher : IImageFetcher, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline _retry;
 
-    /// <summary>A fetcher for http(s) URLs within <paramref name="policy"/> (scheme, private networks) and <paramref name="options"/>' size limit, timeout and retries (<c>http-fetch</c> pipeline on <paramref name="timeProvider"/>).</summary>
+    /// <summary>A fetcher for http(s) URLs within <paramref name="policy"/> (scheme, private networks)
+    /// and <paramref name="options"/>' size limit, timeout and retries (<c>http-fetch</c> pipeline on <paramref name="timeProvider"/>).</summary>
     public HttpImageFetcher(IOptions<FetchOptions> options, UriPolicy policy, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
         : this(Validated(options), policy, null, timeProvider, logger)
     {

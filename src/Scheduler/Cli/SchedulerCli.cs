@@ -92,7 +92,8 @@ public static class SchedulerCli
                 .RunAsync(source, model, result.GetValue(force), size, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"job {enqueued.JobId}: {enqueued.Images} images, {enqueued.Enqueued} queued in {enqueued.Batches} messages, {enqueued.Skipped} already embedded{RefusedNote(enqueued.Refused)}")).ConfigureAwait(false);
+                $"job {enqueued.JobId}: {enqueued.Images} images, {enqueued.Enqueued} queued in {enqueued.Batches} messages, "
+                + $"{enqueued.Skipped} already embedded{RefusedNote(enqueued.Refused)}")).ConfigureAwait(false);
             return result.GetValue(wait)
                 ? await host.Services.GetRequiredService<JobFollower>()
                     .ShowAsync(enqueued.JobId, wait: true, output, cancellationToken, result.GetValue(timeout)).ConfigureAwait(false)

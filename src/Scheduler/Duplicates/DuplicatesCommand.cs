@@ -50,7 +50,8 @@ public static class DuplicatesCommand
             await WriteAsync(report, result.GetValue(format)!, result.GetValue(outPath), output, cancellationToken).ConfigureAwait(false);
             await errors.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{report.RowsSearched:N0} images searched, {report.Pairs:N0} pairs within {distance}, {report.Groups.Count:N0} groups ({report.Groups.Sum(g => g.Members.Count):N0} images) in {report.Elapsed.TotalSeconds:0.0} s"))
+                $"{report.RowsSearched:N0} images searched, {report.Pairs:N0} pairs within {distance}, "
+                + $"{report.Groups.Count:N0} groups ({report.Groups.Sum(g => g.Members.Count):N0} images) in {report.Elapsed.TotalSeconds:0.0} s"))
                 .ConfigureAwait(false);
             return ExitCodes.Ok;
         });

@@ -48,7 +48,8 @@ public static class ExportCommand
 
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"exported {exported.Rows:N0} rows × {exported.Dims} dims of model {id} to {string.Join(", ", exported.Files)} in {exported.Elapsed.TotalSeconds:0.0} s, peak RSS {exported.PeakRssBytes / (1024.0 * 1024):0} MiB"))
+                $"exported {exported.Rows:N0} rows × {exported.Dims} dims of model {id} to {string.Join(", ", exported.Files)}"
+                + $" in {exported.Elapsed.TotalSeconds:0.0} s, peak RSS {exported.PeakRssBytes / (1024.0 * 1024):0} MiB"))
                 .ConfigureAwait(false);
             return ExitCodes.Ok;
         });

@@ -27,7 +27,8 @@ public sealed class SearchService(PipelineDataSource dataSource, VectorSearch se
 
         if (await search.StoredAsync(model, id, uri, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
-            return SearchOutcome.Failed(StatusCodes.Status404NotFound, $"no image {(id is null ? "'" + ImageUri.Redact(uri ?? string.Empty) + "'" : "#" + id)} stored for model '{modelId}'");
+            return SearchOutcome.Failed(StatusCodes.Status404NotFound,
+                $"no image {(id is null ? "'" + ImageUri.Redact(uri ?? string.Empty) + "'" : "#" + id)} stored for model '{modelId}'");
         }
 
         var hits = await search.NearestAsync(model, stored.Vector, k, efSearch, cancellationToken).ConfigureAwait(false);

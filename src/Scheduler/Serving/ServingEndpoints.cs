@@ -224,7 +224,8 @@ public static class ServingEndpoints
         return Results.Redirect("/");
     }
 
-    private static async Task<IResult> ApiStoredSearchAsync(HttpRequest request, SearchService searches, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
+    private static async Task<IResult> ApiStoredSearchAsync(
+        HttpRequest request, SearchService searches, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
     {
         var parameters = SearchParameters.From(request.Query, options.Value);
         var id = long.TryParse(request.Query["id"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var rowId) ? rowId : (long?)null;
@@ -238,7 +239,8 @@ public static class ServingEndpoints
         return ApiResult(model, parameters, await searches.FromStoredAsync(model, id, uri, parameters.K, parameters.EfSearch, ct));
     }
 
-    private static async Task<IResult> ApiUploadSearchAsync(HttpRequest request, SearchService searches, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
+    private static async Task<IResult> ApiUploadSearchAsync(
+        HttpRequest request, SearchService searches, UploadEmbedder embedder, IOptions<ServeOptions> options, CancellationToken ct)
     {
         var parameters = SearchParameters.From(request.Query, options.Value);
         var model = request.Query["model"].FirstOrDefault() ?? embedder.ModelId;

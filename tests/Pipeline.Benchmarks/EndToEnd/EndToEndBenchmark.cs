@@ -56,7 +56,8 @@ internal static partial class EndToEndBenchmark
                 throw new InvalidOperationException($"job {jobId} accounted for {job.Embedded + job.Failed} of {images} images");
             }
 
-            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu, indexBuild, shares, job.FirstCommit!.Value - job.Created, job.Enqueued!.Value - job.Created);
+            return new EndToEndResult(new Throughput(job.Embedded + job.Failed, job.Elapsed!.Value), job.Failed, peak, cpu,
+                indexBuild, shares, job.FirstCommit!.Value - job.Created, job.Enqueued!.Value - job.Created);
         }
         finally
         {

@@ -26,7 +26,8 @@ public sealed partial class BenchmarkSmokeTests
                 "1. inference alone", "2. decode + preprocess alone", "ideal on shared cores", "3. end-to-end job, 64 photos",
                 "4. end-to-end ÷ ideal", "worker peak RSS, 64 photos", "worker peak RSS, 256 photos", "machine CPU over the job",
                 "2b. decode + preprocess alone, README sample photos (64,", "ideal on the sample photos", "5. end-to-end job, 64 sample photos",
-                "worker peak RSS, 64 sample photos", "scheduler enqueue, 2,000 manifest URIs", "scheduler enqueue, 20,000 manifest URIs", "bulk write path alone (1,024 rows × 1280 dims",
+                "worker peak RSS, 64 sample photos", "scheduler enqueue, 2,000 manifest URIs", "scheduler enqueue, 20,000 manifest URIs",
+                "bulk write path alone (1,024 rows × 1280 dims",
             })
             {
                 Assert.Matches(MeasureRow(measure), text);

@@ -94,7 +94,8 @@ public sealed class BadInputTests
             }
         }
 
-        Write("corrupt-exif.jpg", [0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0, 0x4D, 0x4D, 0xFF, 0xFF, 0x12, 0x34, .. dog[2..]], "embedded|Undecodable");
+        Write("corrupt-exif.jpg", [0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0, 0x4D, 0x4D, 0xFF, 0xFF, 0x12, 0x34, .. dog[2..]],
+            "embedded|Undecodable");
         using (var dot = new Mat(1, 1, MatType.CV_8UC3, new Scalar(10, 200, 30)))
         {
             Write("one-pixel.png", TestImages.Png(dot), Embedded);

@@ -166,7 +166,8 @@ public sealed class OddInputTests
         foreach (var (marker, outcome) in all)
         {
             var matches = outcomes.Where(o => Uri.UnescapeDataString(o.Uri).Contains(marker, StringComparison.Ordinal)).ToList();
-            Assert.True(matches.Count == 1, $"{matches.Count} outcomes for '{marker}': {string.Join("; ", outcomes.Select(o => $"{o.Uri[..Math.Min(120, o.Uri.Length)]} {o.Reason}"))}");
+            Assert.True(matches.Count == 1,
+                $"{matches.Count} outcomes for '{marker}': {string.Join("; ", outcomes.Select(o => $"{o.Uri[..Math.Min(120, o.Uri.Length)]} {o.Reason}"))}");
             Assert.True(outcome == matches[0].Reason, $"{marker}: expected {outcome}, got {matches[0].Reason} ({matches[0].Message})");
             Assert.False(string.IsNullOrWhiteSpace(matches[0].Reason == Embedded ? "x" : matches[0].Message));
         }

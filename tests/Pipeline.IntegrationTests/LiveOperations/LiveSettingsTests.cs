@@ -18,7 +18,8 @@ public sealed class LiveSettingsTests(ITestOutputHelper output)
 {
     // Nothing listens on port 1: every fetch is an outage (connection refused), never the image's fault.
     private const string UnreachableBlob =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+        + "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
 
     [Fact]
     public async Task RetryBaseDelay_ChangedOnExistingQueues_WorkerRunsAndWaitsTheNewDelay()

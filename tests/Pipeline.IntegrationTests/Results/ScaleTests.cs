@@ -90,11 +90,13 @@ public sealed class ScaleTests(ITestOutputHelper log) : IAsyncLifetime
         await ExecuteAsync(
             $"""
             INSERT INTO {ModelIdentity.TableFor(_model)} (uri, content_id, job_id, model_id, embedding)
-            SELECT uri || '.copy', content_id, job_id, model_id, l2_normalize(embedding + ('[' || array_to_string(array_fill(0.0, ARRAY[{Dims - 1}]) || ARRAY[0.01], ',') || ']')::vector)
+            SELECT uri || '.copy', content_id, job_id, model_id,
+                l2_normalize(embedding + ('[' || array_to_string(array_fill(0.0, ARRAY[{Dims - 1}]) || ARRAY[0.01], ',') || ']')::vector)
             FROM {ModelIdentity.TableFor(_model)} WHERE id % 1000 = 0
             """);
         Assert.Contains(
-            await EmbeddingIndex.EnsureAsync(_host.Get<PipelineDataSource>(), _model, new IndexOptions(), rebuild: false, waitForLock: true, progress: null, CancellationToken.None),
+            await EmbeddingIndex.EnsureAsync(_host.Get<PipelineDataSource>(), _model, new IndexOptions(),
+                rebuild: false, waitForLock: true, progress: null, CancellationToken.None),
             new[] { IndexBuildOutcome.Built, IndexBuildOutcome.AlreadyValid });
         var (code, output) = await CliProcess.RunAsync(_environment, TimeSpan.FromMinutes(20), "duplicates", _model, "--max-distance", "0.01");
         Assert.True(code == 0, output);

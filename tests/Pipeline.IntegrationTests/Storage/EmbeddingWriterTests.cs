@@ -68,7 +68,8 @@ public sealed class EmbeddingWriterTests(StorageFixture fixture) : IClassFixture
                 new EmbeddedImage("file:///y.jpg", "c", UnitVector(2500, 2499)),
                 new EmbeddedImage("file:///z.jpg", "c", UnitVector(2500, 1))], 0, [])],
             CancellationToken.None);
-        Assert.Equal(IndexBuildOutcome.Built, await EmbeddingIndex.EnsureAsync(fixture.DataSource, model.ModelId, new IndexOptions(), rebuild: false, waitForLock: true, progress: null, CancellationToken.None));
+        Assert.Equal(IndexBuildOutcome.Built,
+            await EmbeddingIndex.EnsureAsync(fixture.DataSource, model.ModelId, new IndexOptions(), rebuild: false, waitForLock: true, progress: null, CancellationToken.None));
 
         var hits = await NeighbourSearch.SearchAsync(fixture.DataSource, model, UnitVector(2500, 2499), 2, CancellationToken.None);
 

@@ -17,7 +17,8 @@ public sealed class WideEmbeddingTests(StorageFixture fixture) : IClassFixture<S
     {
         var model = new ModelIdentity(ServiceEndpoints.NewModelId("wide"), new string('c', 64), "tf;squash331;nhwc", "avg", dims, precision);
         var vectors = await StoreRandomRowsAsync(model);
-        Assert.Equal(IndexBuildOutcome.Built, await EmbeddingIndex.EnsureAsync(fixture.DataSource, model.ModelId, new IndexOptions(), rebuild: false, waitForLock: true, progress: null, CancellationToken.None));
+        Assert.Equal(IndexBuildOutcome.Built,
+            await EmbeddingIndex.EnsureAsync(fixture.DataSource, model.ModelId, new IndexOptions(), rebuild: false, waitForLock: true, progress: null, CancellationToken.None));
         var random = new Random(dims);
         var target = 137;
         var query = vectors[target].Select(v => v + (0.3f * Gaussian(random))).ToArray();

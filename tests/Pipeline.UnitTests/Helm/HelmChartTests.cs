@@ -98,7 +98,8 @@ public sealed class HelmChartTests
     [InlineData("scheduler-cronjob.yaml", "PIPELINE_Blob__ConnectionString", "secrets.blob")]
     public void Workloads_Credentials_ComeFromTheReferencedSecrets(string template, string variable, string secret)
     {
-        var pattern = $@"- name: {variable}\s+valueFrom:\s+secretKeyRef:\s+name: \{{\{{[^}}]*\.Values\.{Regex.Escape(secret)}\.name \}}\}}\s+key: \{{\{{ \.Values\.{Regex.Escape(secret)}\.key \}}\}}";
+        var pattern = $@"- name: {variable}\s+valueFrom:\s+secretKeyRef:\s+name: \{{\{{[^}}]*\.Values\.{Regex.Escape(secret)}\.name \}}\}}"
+            + $@"\s+key: \{{\{{ \.Values\.{Regex.Escape(secret)}\.key \}}\}}";
 
         Assert.Matches(pattern, HelmChart.Templates[template]);
     }
@@ -191,9 +192,11 @@ public sealed class HelmChartTests
         Assert.Contains("PIPELINE_UriPolicy__AllowedFileRoots__0", ProgramSettings.Worker);
         Assert.Contains("PIPELINE_UriPolicy__AllowedSchemes__0", ProgramSettings.Scheduler);
         Assert.Contains(
-            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.worker.extraVolumeMounts)", HelmChart.Templates["worker-deployment.yaml"], StringComparison.Ordinal);
+            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.worker.extraVolumeMounts)",
+            HelmChart.Templates["worker-deployment.yaml"], StringComparison.Ordinal);
         Assert.Contains(
-            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.scheduler.extraVolumeMounts)", HelmChart.Templates["scheduler-cronjob.yaml"], StringComparison.Ordinal);
+            "include \"pipeline.fileRootsEnv\" (dict \"root\" $ \"mounts\" .Values.scheduler.extraVolumeMounts)",
+            HelmChart.Templates["scheduler-cronjob.yaml"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -141,8 +141,10 @@ public sealed class ModelOptionsTests
 
         var options = configuration.GetSection(ModelOptions.SectionName).Get<ModelOptions>()!;
 
-        Assert.Equal(("nasnetlarge", "/var/cache/models", true, TimeSpan.FromMinutes(5)), (options.Backbone, options.CacheDirectory, options.AllowInsecureHttp, options.DownloadTimeout));
-        Assert.Equal((TensorLayout.Nhwc, PoolingMode.Gem, 4f, false, StoragePrecision.Half), (options.Layout, options.Pooling, options.GemP, options.L2Normalize, options.StoragePrecision));
+        Assert.Equal(("nasnetlarge", "/var/cache/models", true, TimeSpan.FromMinutes(5)),
+            (options.Backbone, options.CacheDirectory, options.AllowInsecureHttp, options.DownloadTimeout));
+        Assert.Equal((TensorLayout.Nhwc, PoolingMode.Gem, 4f, false, StoragePrecision.Half),
+            (options.Layout, options.Pooling, options.GemP, options.L2Normalize, options.StoragePrecision));
         Assert.Equal("tf;squash331;nhwc", options.ToSpec().Preprocess.Describe());
         Assert.Empty(Validate(options));
     }

@@ -193,7 +193,8 @@ public sealed class HttpImageFetcherTests
     [Fact]
     public async Task FetchAsync_BodyOfExactlyMaxBytes_IsAccepted()
     {
-        using var fetcher = Fetcher(Answer(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(new byte[1000])) }), o => o.MaxBytes = 1000);
+        using var fetcher = Fetcher(Answer(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(new byte[1000])) }),
+            o => o.MaxBytes = 1000);
 
         var image = await fetcher.FetchAsync(Url, CancellationToken.None);
 

@@ -78,6 +78,7 @@ public sealed class ElfDependenciesTests
         using var process = Process.Start(info)!;
         var lines = process.StandardOutput.ReadToEnd().Split('\n');
         process.WaitForExit();
-        return [.. lines.Where(l => l.Contains("(NEEDED)", StringComparison.Ordinal)).Select(l => l[(l.IndexOf('[', StringComparison.Ordinal) + 1)..l.IndexOf(']', StringComparison.Ordinal)])];
+        return [.. lines.Where(l => l.Contains("(NEEDED)", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('[', StringComparison.Ordinal) + 1)..l.IndexOf(']', StringComparison.Ordinal)])];
     }
 }

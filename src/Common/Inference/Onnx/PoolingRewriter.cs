@@ -125,7 +125,8 @@ internal static class PoolingRewriter
             // Opset 18 moved the axes from an attribute to an input.
             if (Opset(model) >= 18)
             {
-                var constant = Constant(index, $"{map}_pooled_axes", new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Dims = { axes.Length }, Int64Data = { axes } });
+                var constant = Constant(index, $"{map}_pooled_axes",
+                    new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Dims = { axes.Length }, Int64Data = { axes } });
                 graph.Node.Add(constant);
                 node.Input.Add(constant.Output[0]);
             }
