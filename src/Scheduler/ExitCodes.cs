@@ -1,7 +1,7 @@
 namespace Pipeline.Scheduler;
 
 /// <summary>Distinct exit codes, so cron wrappers can tell outcomes apart.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
     public const int Error = 1;

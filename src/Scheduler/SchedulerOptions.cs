@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Enqueue defaults. Bound from the <c>Scheduler</c> section; command-line flags override.</summary>
-public sealed class SchedulerOptions
+internal sealed class SchedulerOptions
 {
     public const string SectionName = "Scheduler";
 

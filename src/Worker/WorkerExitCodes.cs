@@ -1,7 +1,7 @@
 namespace Pipeline.Worker;
 
 /// <summary>The worker's exit codes: what an orchestrator (or a person reading <c>kubectl describe</c>) can tell apart.</summary>
-public static class WorkerExitCodes
+internal static class WorkerExitCodes
 {
     /// <summary>Stopped on request (SIGTERM) after draining, or <c>--check-gpu</c> found the configured provider working.</summary>
     public const int Success = 0;

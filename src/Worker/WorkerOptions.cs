@@ -3,7 +3,7 @@ namespace Pipeline.Worker;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
-public sealed class WorkerOptions
+internal sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 

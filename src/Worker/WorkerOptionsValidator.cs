@@ -4,6 +4,6 @@ using Microsoft.Extensions.Options;
 
 /// <summary>Checks <see cref="WorkerOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
 [OptionsValidator]
-public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+internal sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 {
 }

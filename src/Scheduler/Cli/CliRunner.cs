@@ -4,7 +4,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 
 /// <summary>Runs the <c>pipeline</c> command line: the program's entry point, and the tests' in-process one.</summary>
-public static class CliRunner
+internal static class CliRunner
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
 /// <summary>The <c>pipeline</c> command line: enqueue, status, search, retry, dead-letters, models, index, serve, export, duplicates.</summary>
-public static class SchedulerCli
+internal static class SchedulerCli
 {
     public static RootCommand Build(TextWriter output)
     {

@@ -10,7 +10,7 @@ using Pipeline.Common.Storage;
 /// top-k per row, in chunks of <see cref="DuplicateQuery.ChunkRows"/>), pairs within the distance joined by union-find.
 /// Read-only; memory grows with the pairs found, not with the table.
 /// </summary>
-public sealed class DuplicateFinder(PipelineDataSource dataSource)
+internal sealed class DuplicateFinder(PipelineDataSource dataSource)
 {
     /// <param name="progress">Rows searched so far and in all.</param>
     public async Task<DuplicateReport> FindAsync(

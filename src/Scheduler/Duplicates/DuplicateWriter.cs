@@ -5,7 +5,7 @@ using System.Text.Json;
 using Pipeline.Common.Sources;
 
 /// <summary>Duplicate groups as CSV (<c>group,size,id,uri</c>, one line per member) or JSON; URIs redacted like all <c>pipeline</c> output.</summary>
-public static class DuplicateWriter
+internal static class DuplicateWriter
 {
     public static async Task WriteCsvAsync(DuplicateReport report, TextWriter output, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Storage;
 
 /// <summary><c>pipeline duplicates MODEL --max-distance D</c>: near-duplicate groups as CSV or JSON.</summary>
-public static class DuplicatesCommand
+internal static class DuplicatesCommand
 {
     public static Command Create(TextWriter output, Func<CancellationToken, Task<IHost>> startHost)
     {

@@ -1,7 +1,7 @@
 namespace Pipeline.Scheduler.Duplicates;
 
 /// <summary>Disjoint sets over row ids (path halving, union by size); only ids seen in a pair are stored.</summary>
-public sealed class UnionFind
+internal sealed class UnionFind
 {
     private readonly Dictionary<long, long> _parent = [];
     private readonly Dictionary<long, int> _size = [];

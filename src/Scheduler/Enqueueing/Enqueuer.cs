@@ -12,7 +12,7 @@ using Pipeline.Common.Storage;
 /// publishes with confirms, then records the job's total.
 /// Memory stays bounded by one lookup chunk and one batch, whatever the size of the source.
 /// </summary>
-public sealed class Enqueuer(
+internal sealed class Enqueuer(
     PipelineDataSource dataSource,
     JobStore jobs,
     RabbitMqConnector connector,

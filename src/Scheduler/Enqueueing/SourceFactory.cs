@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Common.Sources;
 
 /// <summary>Turns the enqueue flags into a streamed image source.</summary>
-public sealed class SourceFactory(IOptions<BlobOptions> blobOptions, BlobEndpoints blobEndpoints, ILogger<FolderImageSource> folderLogger)
+internal sealed class SourceFactory(IOptions<BlobOptions> blobOptions, BlobEndpoints blobEndpoints, ILogger<FolderImageSource> folderLogger)
 {
     public IImageSource Create(string? folder, string? manifest, string? container, string? prefix)
     {

@@ -8,7 +8,7 @@ using Pipeline.Common.Storage;
 /// A model's rows streamed with binary <c>COPY (SELECT …) TO STDOUT</c>, in id order: nothing is buffered beyond the row
 /// being read, so memory does not grow with the table.
 /// </summary>
-public sealed class EmbeddingRows(PipelineDataSource dataSource)
+internal sealed class EmbeddingRows(PipelineDataSource dataSource)
 {
     public async Task<long> CountAsync(ModelIdentity model, ExportFilter filter, CancellationToken cancellationToken)
     {

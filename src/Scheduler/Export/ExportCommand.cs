@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Storage;
 
 /// <summary><c>pipeline export MODEL [--job ID] [--since TIME] --format parquet|npy --out PATH</c>.</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create(TextWriter output, Func<CancellationToken, Task<IHost>> startHost)
     {

@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler.Export;
 using System.Globalization;
 
 /// <summary>Which rows to export: all, one job's, and/or those stored at or after a time.</summary>
-public sealed record ExportFilter(Guid? JobId, DateTimeOffset? Since)
+internal sealed record ExportFilter(Guid? JobId, DateTimeOffset? Since)
 {
     /// <summary>
     /// The WHERE clause. COPY takes no bind parameters, so the values are written as literals; both come from parsed

@@ -1,7 +1,7 @@
 namespace Pipeline.Scheduler.Export;
 
 /// <summary>File formats of <c>pipeline export</c>.</summary>
-public enum ExportFormat
+internal enum ExportFormat
 {
     /// <summary>One Parquet file: uri, content_id, job_id, created_at, embedding (list of float or float16), provenance in its metadata.</summary>
     Parquet,

@@ -1,4 +1,4 @@
 namespace Pipeline.Scheduler.Export;
 
 /// <summary>What an export wrote: rows, width, files, time and the process's peak resident memory (VmHWM, bytes; 0 where unknown).</summary>
-public sealed record ExportResult(long Rows, int Dims, IReadOnlyList<string> Files, TimeSpan Elapsed, long PeakRssBytes);
+internal sealed record ExportResult(long Rows, int Dims, IReadOnlyList<string> Files, TimeSpan Elapsed, long PeakRssBytes);

@@ -7,7 +7,7 @@ using Pipeline.Common.Storage;
 /// Streams a model's rows (binary COPY) into Parquet or .npy. Files are written under a <c>.partial</c> name and renamed
 /// when complete, so a reader never sees half a file.
 /// </summary>
-public sealed class Exporter(PipelineDataSource dataSource, TimeProvider time)
+internal sealed class Exporter(PipelineDataSource dataSource, TimeProvider time)
 {
     /// <param name="progress">Rows written so far and in all.</param>
     public async Task<ExportResult> ExportAsync(

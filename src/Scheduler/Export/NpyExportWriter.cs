@@ -11,7 +11,7 @@ using System.Text.Json;
 /// written with room for any N and rewritten with the real count at the end. Beside it <c>PATH.uris.txt</c> (line i is
 /// row i's URI) and <c>PATH.meta.json</c> (provenance). <c>numpy.load(PATH)</c> or <c>numpy.load(PATH, mmap_mode='r')</c>.
 /// </summary>
-public sealed class NpyExportWriter : IAsyncDisposable
+internal sealed class NpyExportWriter : IAsyncDisposable
 {
     // Magic, version, header length and a dict padded to a multiple of 64 bytes; 128 bytes hold any shape of two longs.
     private const int HeaderBytes = 128;

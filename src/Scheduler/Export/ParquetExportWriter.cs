@@ -12,7 +12,7 @@ using Parquet.Schema;
 /// Parquet.Net writes no float16, so a <c>halfvec</c> model's vectors are widened to float32 (exactly: every float16 is a
 /// float32); <c>pipeline.column_type</c> in the metadata says so.
 /// </remarks>
-public sealed class ParquetExportWriter : IAsyncDisposable
+internal sealed class ParquetExportWriter : IAsyncDisposable
 {
     private const long RowGroupBytes = 8L * 1024 * 1024;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using Pipeline.Common.Storage;
 
 /// <summary>Where exported vectors come from: the model's registered identity and the export's filter, as key/value metadata.</summary>
-public static class Provenance
+internal static class Provenance
 {
     public static Dictionary<string, string> Of(ModelIdentity model, ExportFilter filter, DateTimeOffset exportedAt)
     {

@@ -8,7 +8,7 @@ using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
 
-public static class SchedulerServiceCollectionExtensions
+internal static class SchedulerServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {

@@ -10,7 +10,7 @@ using Pipeline.Common.Storage;
 /// <c>pipeline index MODEL [--rebuild]</c>: builds (or rebuilds) a model's HNSW index without blocking writers, with
 /// progress; the explicit step after a backfill or in a cron run (<see cref="EmbeddingIndex"/>).
 /// </summary>
-public static class IndexCommand
+internal static class IndexCommand
 {
     public static Command Create(TextWriter output, Func<CancellationToken, Task<IHost>> startHost)
     {

@@ -7,7 +7,7 @@ using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Storage;
 
 /// <summary>The backbone catalogue as a fixed-width text table, notes below it.</summary>
-public static class CatalogueTable
+internal static class CatalogueTable
 {
     private static readonly string[] Header =
         ["name", "family", "input", "resize", "preprocessing", "layout", "width", "column", "source"];

@@ -7,7 +7,7 @@ using Pipeline.Common.Inference.Inspection;
 using Pipeline.Common.Storage;
 
 /// <summary>An <see cref="OnnxInspection"/> as the text <c>pipeline models inspect</c> prints.</summary>
-public static class InspectionText
+internal static class InspectionText
 {
     public static string Render(OnnxInspection inspection)
     {

@@ -5,7 +5,7 @@ using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Inference.Inspection;
 
 /// <summary><c>pipeline models</c> (the catalogue) and <c>pipeline models inspect FILE</c>; neither needs a service.</summary>
-public static class ModelsCommand
+internal static class ModelsCommand
 {
     public static Command Create(TextWriter output)
     {

@@ -10,7 +10,7 @@ using Pipeline.Common.Storage;
 /// Queues a job's failed images again (same job, a new attempt): <c>pipeline retry</c> and the jobs page's retry action.
 /// Needs a database role that may write <c>failures</c> and <c>jobs</c>, and the broker.
 /// </summary>
-public sealed class JobRetrier(JobStore jobs, JobRetries retries, RabbitMqConnector broker, IOptions<SchedulerOptions> options)
+internal sealed class JobRetrier(JobStore jobs, JobRetries retries, RabbitMqConnector broker, IOptions<SchedulerOptions> options)
 {
     /// <summary>Plans and publishes the retry of <paramref name="jobId"/>'s failures (all, or those with the given reasons).</summary>
     /// <returns>The images and messages queued, or null when the job does not exist.</returns>

@@ -1,4 +1,4 @@
 namespace Pipeline.Scheduler.Recovery;
 
 /// <summary>What a retry queued: failed images and the batch messages carrying them.</summary>
-public sealed record RetryOutcome(int Images, int Messages);
+internal sealed record RetryOutcome(int Images, int Messages);

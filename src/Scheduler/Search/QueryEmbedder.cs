@@ -5,7 +5,7 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
 
 /// <summary>Embeds one query image in-process with exactly the worker's model and preprocessing.</summary>
-public sealed class QueryEmbedder(IImageFetcher fetcher, ImagePreprocessor preprocessor)
+internal sealed class QueryEmbedder(IImageFetcher fetcher, ImagePreprocessor preprocessor)
 {
     public async Task<float[]> EmbedAsync(Backbone backbone, string uri, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Storage;
 
 /// <summary>Nearest stored images to a query image, refusing when the stored vectors came from other weights.</summary>
-public sealed class Searcher(
+internal sealed class Searcher(
     PipelineDataSource dataSource, QueryEmbedder embedder, ModelFileCache modelFiles, IOptions<ModelOptions> modelOptions)
 {
     public async Task<IReadOnlyList<Neighbour>> SearchAsync(string image, int top, CancellationToken cancellationToken)

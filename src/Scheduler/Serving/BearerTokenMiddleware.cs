@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 /// With <see cref="ServeOptions.BearerToken"/> set, lets a request through only with <c>Authorization: Bearer &lt;token&gt;</c>
 /// or the HttpOnly cookie that <c>POST /login</c> sets; health probes and the login form stay open.
 /// </summary>
-public sealed class BearerTokenMiddleware(RequestDelegate next, ServeToken token)
+internal sealed class BearerTokenMiddleware(RequestDelegate next, ServeToken token)
 {
     public Task InvokeAsync(HttpContext context)
     {

@@ -5,7 +5,7 @@ using Npgsql;
 using Pipeline.Common.Storage;
 
 /// <summary>Ready while the database answers a query (the pages have nothing to show without it).</summary>
-public sealed class DatabaseHealthCheck(PipelineDataSource dataSource) : IHealthCheck
+internal sealed class DatabaseHealthCheck(PipelineDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

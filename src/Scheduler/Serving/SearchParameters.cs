@@ -4,7 +4,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 /// <summary>k and <c>hnsw.ef_search</c> from a query string or form, clamped to what the server allows.</summary>
-public readonly record struct SearchParameters(int K, int EfSearch)
+internal readonly record struct SearchParameters(int K, int EfSearch)
 {
     public const int DefaultK = 12;
 

@@ -7,7 +7,7 @@ using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 /// <summary>Searches of the page and the API: from a stored image (its stored vector, any registered model) or from uploaded bytes.</summary>
-public sealed class SearchService(PipelineDataSource dataSource, VectorSearch search, UploadEmbedder embedder, ServingMetrics metrics)
+internal sealed class SearchService(PipelineDataSource dataSource, VectorSearch search, UploadEmbedder embedder, ServingMetrics metrics)
 {
     /// <summary>The registered identity of <paramref name="modelId"/>, or null (also for ids that cannot name a table).</summary>
     public async Task<ModelIdentity?> ModelAsync(string? modelId, CancellationToken cancellationToken)

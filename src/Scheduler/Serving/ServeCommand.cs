@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Scheduler.Hosting;
 
 /// <summary><c>pipeline serve</c>: the search, jobs, models and duplicates pages and the JSON API on Kestrel, until Ctrl-C or SIGTERM.</summary>
-public static class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create(TextWriter output)
     {

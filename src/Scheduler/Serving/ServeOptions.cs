@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler.Serving;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Settings of <c>pipeline serve</c> (section <c>Serve</c>, variables <c>PIPELINE_Serve__*</c>).</summary>
-public sealed class ServeOptions : IValidatableObject
+internal sealed class ServeOptions : IValidatableObject
 {
     public const string SectionName = "Serve";
 

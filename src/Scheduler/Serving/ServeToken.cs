@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 
 /// <summary>The optional bearer token of <c>pipeline serve</c>, compared in constant time.</summary>
-public sealed class ServeToken(IOptions<ServeOptions> options)
+internal sealed class ServeToken(IOptions<ServeOptions> options)
 {
     /// <summary>HttpOnly, SameSite=Strict cookie holding the token after the login form.</summary>
     public const string CookieName = "pipeline_token";

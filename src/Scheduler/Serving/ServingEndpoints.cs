@@ -16,7 +16,7 @@ using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>The routes of <c>pipeline serve</c>: pages, JSON API and thumbnails (health and metrics are mapped by the host).</summary>
-public static class ServingEndpoints
+internal static class ServingEndpoints
 {
     private const int JobsShown = 100;
     private const int FailuresPerReason = 24;

@@ -6,7 +6,7 @@ using Prometheus;
 /// The page's own Prometheus series, next to prometheus-net's http ones (<c>http_requests_received_total</c>,
 /// <c>http_request_duration_seconds</c>) on <c>/metrics</c>.
 /// </summary>
-public sealed class ServingMetrics
+internal sealed class ServingMetrics
 {
     private readonly Counter _searches;
     private readonly Histogram _searchSeconds;

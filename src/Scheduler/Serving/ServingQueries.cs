@@ -6,7 +6,7 @@ using Pipeline.Scheduler.Serving.Pages;
 using Pipeline.Scheduler.Status;
 
 /// <summary>What the pages read: registered models, jobs with their progress, failures, stored rows. SELECT only.</summary>
-public sealed class ServingQueries(PipelineDataSource dataSource)
+internal sealed class ServingQueries(PipelineDataSource dataSource)
 {
     // Counting a huge table for a page view costs seconds; above this the planner's estimate is shown.
     private const long ExactCountLimit = 1_000_000;

@@ -13,7 +13,7 @@ using Pipeline.Scheduler.Duplicates;
 using Prometheus;
 
 /// <summary>Wiring of <c>pipeline serve</c>: options, Kestrel limits and address, the page's services, health and metrics.</summary>
-public static class ServingServiceCollectionExtensions
+internal static class ServingServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddServing(this IHostApplicationBuilder builder)
     {

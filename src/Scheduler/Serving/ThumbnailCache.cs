@@ -9,7 +9,7 @@ using Pipeline.Common.Sources;
 /// Thumbnails of stored or failed images, fetched through the worker's fetchers (so the same URI policy: no private
 /// addresses, allowed roots and hosts), resized server-side and kept in a size-bounded memory cache.
 /// </summary>
-public sealed class ThumbnailCache(IImageFetcher fetcher, IOptions<ServeOptions> options, ServingMetrics metrics) : IDisposable
+internal sealed class ThumbnailCache(IImageFetcher fetcher, IOptions<ServeOptions> options, ServingMetrics metrics) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.ThumbnailCacheBytes });
     private readonly SemaphoreSlim _fetches = new(options.Value.ThumbnailConcurrency);

@@ -5,7 +5,7 @@ using Pipeline.Common;
 using Pipeline.Common.Decoding;
 
 /// <summary>Encoded image bytes → a JPEG whose longest side is at most a given size (OpenCV, area interpolation).</summary>
-public static class ThumbnailRenderer
+internal static class ThumbnailRenderer
 {
     // Same bomb guard as the worker: the declared size is checked before OpenCV allocates anything.
     private static readonly DecodeLimits Limits = new();

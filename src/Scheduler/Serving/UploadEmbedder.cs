@@ -11,7 +11,7 @@ using Pipeline.Common.Storage;
 /// Embeds uploaded query images with the configured model (<c>PIPELINE_Model__*</c>, as the worker does): the model is
 /// loaded once, into <see cref="ServeOptions.Sessions"/> ONNX Runtime sessions rented one per request.
 /// </summary>
-public sealed class UploadEmbedder(
+internal sealed class UploadEmbedder(
     ModelFileCache modelFiles, ImagePreprocessor preprocessor, IOptions<ModelOptions> modelOptions, IOptions<ServeOptions> serveOptions)
     : IAsyncDisposable
 {

@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler.Serving;
 using Microsoft.Extensions.Hosting;
 
 /// <summary>Loads the upload model at start, so the first upload does not wait for it (and a broken model shows at once).</summary>
-public sealed class UploadEmbedderWarmup(UploadEmbedder embedder) : BackgroundService
+internal sealed class UploadEmbedderWarmup(UploadEmbedder embedder) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => embedder.LoadAsync(stoppingToken);
 }

@@ -10,7 +10,7 @@ using Pipeline.Scheduler.Serving.Pages;
 /// Cosine top-k over one model's table with a chosen <c>hnsw.ef_search</c> (pgvector's recall/speed knob, 1 to 1,000), and
 /// the stored vector of an indexed image. Read-only SQL: a role with SELECT on the tables is enough.
 /// </summary>
-public sealed class VectorSearch(PipelineDataSource dataSource)
+internal sealed class VectorSearch(PipelineDataSource dataSource)
 {
     /// <summary>pgvector's bounds for <c>hnsw.ef_search</c>.</summary>
     public const int MinEfSearch = 1;

@@ -6,7 +6,7 @@ using Pipeline.Common.Storage;
 
 /// <summary>Prints a job's accounting, and with <c>--wait</c> / <c>--follow</c> follows it until it completes.</summary>
 /// <remarks>Every read waits out a lost database (<see cref="DatabaseRetry"/>), like <c>enqueue</c> and the workers do.</remarks>
-public sealed class JobFollower(JobStore jobs, DatabaseRetry retry, IOptions<SchedulerOptions> options, TimeProvider time)
+internal sealed class JobFollower(JobStore jobs, DatabaseRetry retry, IOptions<SchedulerOptions> options, TimeProvider time)
 {
     /// <param name="timeout">With <paramref name="wait"/>: give up after this long (null: wait for ever).</param>
     /// <returns>

@@ -4,7 +4,7 @@ using System.Globalization;
 using Pipeline.Common.Storage;
 
 /// <summary>A job's accounting with its rate and, while it runs, the time left at that rate.</summary>
-public readonly record struct JobProgress(JobStatus Status, double? Rate)
+internal readonly record struct JobProgress(JobStatus Status, double? Rate)
 {
     private static readonly TimeSpan LongestEta = TimeSpan.FromDays(99);
 

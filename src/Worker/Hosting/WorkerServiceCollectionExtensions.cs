@@ -11,7 +11,7 @@ using Pipeline.Worker.Inference;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
 
-public static class WorkerServiceCollectionExtensions
+internal static class WorkerServiceCollectionExtensions
 {
     /// <summary>The worker: shared pipeline services plus the consuming background service.</summary>
     public static IHostApplicationBuilder AddWorker(this IHostApplicationBuilder builder)

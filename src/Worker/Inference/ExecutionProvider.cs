@@ -1,7 +1,7 @@
 namespace Pipeline.Worker.Inference;
 
 /// <summary>Where the worker runs inference.</summary>
-public enum ExecutionProvider
+internal enum ExecutionProvider
 {
     /// <summary>ONNX Runtime's default CPU provider.</summary>
     Cpu,

@@ -4,7 +4,7 @@ namespace Pipeline.Worker.Inference;
 /// The configured GPU execution provider cannot load or run here and <see cref="InferenceOptions.CpuFallback"/> is off.
 /// The message is one line naming what is missing; the worker exits with <see cref="WorkerExitCodes.GpuUnavailable"/>.
 /// </summary>
-public sealed class GpuUnavailableException : Exception
+internal sealed class GpuUnavailableException : Exception
 {
     public GpuUnavailableException()
     {

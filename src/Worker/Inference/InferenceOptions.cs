@@ -3,7 +3,7 @@ namespace Pipeline.Worker.Inference;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>How ONNX Runtime runs the backbone. Bound from the <c>Inference</c> section.</summary>
-public sealed class InferenceOptions : IValidatableObject
+internal sealed class InferenceOptions : IValidatableObject
 {
     public const string SectionName = "Inference";
 

@@ -4,6 +4,6 @@ using Microsoft.Extensions.Options;
 
 /// <summary>Checks <see cref="InferenceOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
 [OptionsValidator]
-public sealed partial class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
+internal sealed partial class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
 {
 }

@@ -3,7 +3,7 @@ namespace Pipeline.Worker.Observability;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>The worker's metrics and health listener. Bound from the <c>Metrics</c> section.</summary>
-public sealed class MetricsOptions
+internal sealed class MetricsOptions
 {
     public const string SectionName = "Metrics";
 

@@ -5,7 +5,7 @@ using System.Text;
 using Pipeline.Scheduler.Duplicates;
 
 /// <summary>Near-duplicate groups of a model as contact sheets (the same groups <c>pipeline duplicates</c> writes).</summary>
-public static class DuplicatesPage
+internal static class DuplicatesPage
 {
     /// <summary>Groups drawn on one page; the CSV/JSON of the command has them all.</summary>
     public const int MaxGroupsShown = 200;

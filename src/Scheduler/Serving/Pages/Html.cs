@@ -10,7 +10,7 @@ using Pipeline.Common.Sources;
 /// Small helpers shared by the server-rendered pages. Everything from the database or the request is encoded here,
 /// and URIs are shown redacted (<see cref="ImageUri.Redact"/>): no SAS token or password reaches a page.
 /// </summary>
-public static class Html
+internal static class Html
 {
     private const string Style = """
         body{font:14px system-ui,sans-serif;margin:0;color:#222;background:#fafafa}

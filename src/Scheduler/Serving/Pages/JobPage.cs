@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler.Serving.Pages;
 using System.Text;
 
 /// <summary>One job: its counts (refreshed live from <c>/api/jobs/{id}</c>) and its failures grouped by reason, with thumbnails.</summary>
-public static class JobPage
+internal static class JobPage
 {
     private const string Script = """
         const id = document.querySelector('#job').dataset.id;

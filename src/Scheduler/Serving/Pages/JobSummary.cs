@@ -7,7 +7,7 @@ using Pipeline.Scheduler.Status;
 /// <param name="Fraction">Done out of total, 0 to 1; null while the scheduler still lists the source.</param>
 /// <param name="Rate">Images per second the workers processed so far.</param>
 /// <param name="EtaSeconds">Pending images at that rate; null when unknown or complete.</param>
-public sealed record JobSummary(
+internal sealed record JobSummary(
     Guid Id, string Model, string Source, string State, long? Total, long Embedded, long Failed, long Skipped, long? Pending,
     double? Fraction, double? Rate, double? EtaSeconds, string RateText, string EtaText, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt)
 {

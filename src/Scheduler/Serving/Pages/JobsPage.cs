@@ -3,7 +3,7 @@ namespace Pipeline.Scheduler.Serving.Pages;
 using System.Text;
 
 /// <summary>The jobs with state and progress; the rows refresh from <c>/api/jobs</c> every two seconds.</summary>
-public static class JobsPage
+internal static class JobsPage
 {
     // Rebuilds the rows from the API; textContent only, so nothing from the database is parsed as HTML.
     private const string Script = """

@@ -1,7 +1,7 @@
 namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>The token form shown when <c>PIPELINE_Serve__BearerToken</c> is set and the browser has no cookie yet.</summary>
-public static class LoginPage
+internal static class LoginPage
 {
     public static string Render(bool failed) => Html.Layout(
         "Sign in",

@@ -7,7 +7,7 @@ using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Storage;
 
 /// <summary>The registered models (weights, preprocessing, pooling, width, rows, index) and the backbone catalogue.</summary>
-public static class ModelsPage
+internal static class ModelsPage
 {
     public static string Render(IReadOnlyList<RegisteredModel> models, IReadOnlyList<BackboneEntry> catalogue)
     {

@@ -5,7 +5,7 @@ using Pipeline.Common.Storage;
 /// <summary>A row of the <c>models</c> table with what the pages show about its vectors.</summary>
 /// <param name="Rows">Stored vectors (exact below a million, else the planner's estimate); <see cref="NotReadable"/> when this role may not read the table.</param>
 /// <param name="HasIndex">Whether the HNSW index exists (built when the model's first job completes).</param>
-public sealed record RegisteredModel(ModelIdentity Identity, long Rows, bool HasIndex, DateTimeOffset CreatedAt)
+internal sealed record RegisteredModel(ModelIdentity Identity, long Rows, bool HasIndex, DateTimeOffset CreatedAt)
 {
     public const long NotReadable = -1;
 

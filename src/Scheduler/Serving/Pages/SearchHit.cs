@@ -1,4 +1,4 @@
 namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>One stored image near a query: its row id in <c>embeddings_&lt;model&gt;</c>, URI (as stored) and cosine distance (0 to 2).</summary>
-public sealed record SearchHit(long Id, string Uri, double Distance);
+internal sealed record SearchHit(long Id, string Uri, double Distance);

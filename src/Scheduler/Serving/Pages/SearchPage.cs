@@ -7,7 +7,7 @@ using System.Text;
 /// Upload an image or pick a stored one; the top-k neighbours as a grid of thumbnails with cosine distances and URIs.
 /// A neighbour links to the search from it.
 /// </summary>
-public static class SearchPage
+internal static class SearchPage
 {
     public static string Render(SearchView view)
     {

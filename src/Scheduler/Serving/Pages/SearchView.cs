@@ -5,7 +5,7 @@ namespace Pipeline.Scheduler.Serving.Pages;
 /// <param name="QueryLabel">The query as text: an uploaded file's name or a stored URI (redacted when shown).</param>
 /// <param name="QueryImage">Source of the query's picture: a thumbnail link, or a data: URI for an upload.</param>
 /// <param name="Recent">Stored images to start from when there is no query yet.</param>
-public sealed record SearchView(
+internal sealed record SearchView(
     IReadOnlyList<string> Models,
     string? Model,
     string UploadModel,
