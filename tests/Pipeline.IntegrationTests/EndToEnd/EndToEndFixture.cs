@@ -25,7 +25,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
     public IHost Scheduler { get; private set; } = null!;
 
-    public EnqueueResult FolderJob { get; private set; } = null!;
+    internal EnqueueResult FolderJob { get; private set; } = null!;
 
     public IReadOnlyList<string> SampleFiles { get; } =
         [.. Directory.EnumerateFiles(RepoPaths.SampleImages).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal)).Order()];
@@ -51,7 +51,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
     }
 
     /// <summary>Enqueues a source and waits until its job is complete.</summary>
-    public async Task<EnqueueResult> RunJobAsync(IImageSource source, int batchSize, bool force = false)
+    internal async Task<EnqueueResult> RunJobAsync(IImageSource source, int batchSize, bool force = false)
     {
         using var timeout = new CancellationTokenSource(JobTimeout);
         var result = await Scheduler.Get<Enqueuer>().RunAsync(source, ModelId, force, batchSize, timeout.Token);

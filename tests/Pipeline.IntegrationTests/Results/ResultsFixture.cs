@@ -36,7 +36,7 @@ public sealed class ResultsFixture : IAsyncLifetime
 
     public IHost Scheduler { get; private set; } = null!;
 
-    public EnqueueResult Job { get; private set; } = null!;
+    internal EnqueueResult Job { get; private set; } = null!;
 
     internal CliProcess Server { get; private set; } = null!;
 
@@ -45,7 +45,8 @@ public sealed class ResultsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Folder);
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.SampleImages).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal)))
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.SampleImages).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal)
+            || f.EndsWith(".png", StringComparison.Ordinal)))
         {
             if (Path.GetFileName(file) != "motorcycle_left.png")
             {

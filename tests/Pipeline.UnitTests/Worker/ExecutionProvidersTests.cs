@@ -92,14 +92,15 @@ public sealed class ExecutionProvidersTests
     }
 
     [Theory]
-    [InlineData(ExecutionProvider.Cuda, null, true)]
-    [InlineData(ExecutionProvider.TensorRt, null, true)]
-    [InlineData(ExecutionProvider.Cuda, false, false)]
-    [InlineData(ExecutionProvider.Cpu, true, true)]
-    public void BackboneOptions_IoBinding_IsOnForGpusUnlessSetOtherwise(ExecutionProvider provider, bool? setting, bool expected) =>
+    [InlineData(nameof(ExecutionProvider.Cuda), null, true)]
+    [InlineData(nameof(ExecutionProvider.TensorRt), null, true)]
+    [InlineData(nameof(ExecutionProvider.Cuda), false, false)]
+    [InlineData(nameof(ExecutionProvider.Cpu), true, true)]
+    public void BackboneOptions_IoBinding_IsOnForGpusUnlessSetOtherwise(string provider, bool? setting, bool expected) =>
         Assert.Equal(
             expected,
-            ExecutionProviders.BackboneOptions(new InferenceOptions { ExecutionProvider = provider, IoBinding = setting }, 32, new CollectingLogger()).UseIoBinding);
+            ExecutionProviders.BackboneOptions(new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider), IoBinding = setting },
+                32, new CollectingLogger()).UseIoBinding);
 
     [Fact]
     public void Load_CudaWithCpuFallbackOnTheCpuBuild_EmbedsOnTheCpuAndWarns()

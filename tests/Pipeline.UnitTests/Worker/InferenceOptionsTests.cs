@@ -18,10 +18,10 @@ public sealed class InferenceOptionsTests
     }
 
     [Theory]
-    [InlineData(ExecutionProvider.Cuda)]
-    [InlineData(ExecutionProvider.TensorRt)]
-    public void BatchesInFlight_Unset_IsTwoForGpuProviders(ExecutionProvider provider) =>
-        Assert.Equal(2, new InferenceOptions { ExecutionProvider = provider }.EffectiveBatchesInFlight);
+    [InlineData(nameof(ExecutionProvider.Cuda))]
+    [InlineData(nameof(ExecutionProvider.TensorRt))]
+    public void BatchesInFlight_Unset_IsTwoForGpuProviders(string provider) =>
+        Assert.Equal(2, new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider) }.EffectiveBatchesInFlight);
 
     [Theory]
     [InlineData(2, 2)]
@@ -36,10 +36,11 @@ public sealed class InferenceOptionsTests
         Assert.Contains(Validate(new InferenceOptions { BatchesInFlight = setting }), r => r.MemberNames.Contains(nameof(InferenceOptions.BatchesInFlight)));
 
     [Theory]
-    [InlineData(ExecutionProvider.Cpu)]
-    [InlineData(ExecutionProvider.Cuda)]
-    public void Fp16_WithoutTensorRt_IsRefused(ExecutionProvider provider) =>
-        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = provider, Fp16 = true }), r => r.MemberNames.Contains(nameof(InferenceOptions.Fp16)));
+    [InlineData(nameof(ExecutionProvider.Cpu))]
+    [InlineData(nameof(ExecutionProvider.Cuda))]
+    public void Fp16_WithoutTensorRt_IsRefused(string provider) =>
+        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider), Fp16 = true }),
+            r => r.MemberNames.Contains(nameof(InferenceOptions.Fp16)));
 
     [Fact]
     public void Fp16_WithTensorRt_IsValid() =>
@@ -53,7 +54,8 @@ public sealed class InferenceOptionsTests
     [InlineData(-1)]
     [InlineData(64)]
     public void DeviceId_OutOfRange_IsRefused(int device) =>
-        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = ExecutionProvider.Cuda, DeviceId = device }), r => r.MemberNames.Contains(nameof(InferenceOptions.DeviceId)));
+        Assert.Contains(Validate(new InferenceOptions { ExecutionProvider = ExecutionProvider.Cuda, DeviceId = device }),
+            r => r.MemberNames.Contains(nameof(InferenceOptions.DeviceId)));
 
     private static List<ValidationResult> Validate(InferenceOptions options)
     {

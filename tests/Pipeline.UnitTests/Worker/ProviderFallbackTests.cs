@@ -14,12 +14,12 @@ public sealed class ProviderFallbackTests
     private static readonly float[] Images = [.. Enumerable.Range(0, 2 * BundledModel.ImageLength).Select(i => (float)Math.Sin(i * 0.001))];
 
     [Theory]
-    [InlineData(ExecutionProvider.Cuda, "CUDA (device 0)")]
-    [InlineData(ExecutionProvider.TensorRt, "TensorRT (device 0), then CUDA")]
-    public void Load_GpuProviderUnavailableWithFallback_WarnsOnceAndEmbedsOnTheCpuLikeACpuSession(ExecutionProvider provider, string name)
+    [InlineData(nameof(ExecutionProvider.Cuda), "CUDA (device 0)")]
+    [InlineData(nameof(ExecutionProvider.TensorRt), "TensorRT (device 0), then CUDA")]
+    public void Load_GpuProviderUnavailableWithFallback_WarnsOnceAndEmbedsOnTheCpuLikeACpuSession(string provider, string name)
     {
         var logger = new CollectingLogger();
-        var options = new InferenceOptions { ExecutionProvider = provider, CpuFallback = true, TensorRtCacheDirectory = Path.GetTempPath() };
+        var options = new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider), CpuFallback = true, TensorRtCacheDirectory = Path.GetTempPath() };
         using var fallback = Backbone.Load(BundledModel.Spec(), ExecutionProviders.BackboneOptions(options, 2, logger));
         using var cpu = Backbone.Load(BundledModel.Spec());
 
@@ -31,11 +31,11 @@ public sealed class ProviderFallbackTests
     }
 
     [Theory]
-    [InlineData(ExecutionProvider.Cuda)]
-    [InlineData(ExecutionProvider.TensorRt)]
-    public void Load_GpuProviderUnavailableWithoutFallback_ThrowsOneLineNamingTheFix(ExecutionProvider provider)
+    [InlineData(nameof(ExecutionProvider.Cuda))]
+    [InlineData(nameof(ExecutionProvider.TensorRt))]
+    public void Load_GpuProviderUnavailableWithoutFallback_ThrowsOneLineNamingTheFix(string provider)
     {
-        var options = new InferenceOptions { ExecutionProvider = provider, TensorRtCacheDirectory = Path.GetTempPath() };
+        var options = new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider), TensorRtCacheDirectory = Path.GetTempPath() };
 
         var error = Assert.Throws<GpuUnavailableException>(() => Backbone.Load(BundledModel.Spec(), ExecutionProviders.BackboneOptions(options, 2, new CollectingLogger())));
 

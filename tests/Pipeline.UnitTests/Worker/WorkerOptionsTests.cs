@@ -23,14 +23,15 @@ public sealed class WorkerOptionsTests
         Assert.Equal(7, new WorkerOptions { Prefetch = 7 }.EffectivePrefetch);
 
     [Theory]
-    [InlineData(ExecutionProvider.Cuda, 0, 8, 8)]
-    [InlineData(ExecutionProvider.TensorRt, 4, 8, 8)]
-    [InlineData(ExecutionProvider.Cpu, 0, 8, 8)]
-    [InlineData(ExecutionProvider.Cpu, 2, 8, 6)]
-    [InlineData(ExecutionProvider.Cpu, 8, 8, 1)]
-    [InlineData(ExecutionProvider.Cpu, 1, 2, 1)]
-    public void DefaultDecodeConcurrency_InferenceSettings_TakesTheCoresInferenceLeaves(ExecutionProvider provider, int intraOpThreads, int cores, int expected) =>
-        Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(new InferenceOptions { ExecutionProvider = provider }.IsGpu, intraOpThreads, cores));
+    [InlineData(nameof(ExecutionProvider.Cuda), 0, 8, 8)]
+    [InlineData(nameof(ExecutionProvider.TensorRt), 4, 8, 8)]
+    [InlineData(nameof(ExecutionProvider.Cpu), 0, 8, 8)]
+    [InlineData(nameof(ExecutionProvider.Cpu), 2, 8, 6)]
+    [InlineData(nameof(ExecutionProvider.Cpu), 8, 8, 1)]
+    [InlineData(nameof(ExecutionProvider.Cpu), 1, 2, 1)]
+    public void DefaultDecodeConcurrency_InferenceSettings_TakesTheCoresInferenceLeaves(string provider, int intraOpThreads, int cores, int expected) =>
+        Assert.Equal(expected, WorkerOptions.DefaultDecodeConcurrency(
+            new InferenceOptions { ExecutionProvider = Enum.Parse<ExecutionProvider>(provider) }.IsGpu, intraOpThreads, cores));
 
     [Theory]
     [InlineData("Cpu", "1", "0")]
