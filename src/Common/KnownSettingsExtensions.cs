@@ -1,8 +1,8 @@
-namespace Pipeline.Common;
-
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common;
 
 /// <summary>Registers <see cref="KnownSettingsValidator{TOptions}"/> for an options section, so a misspelt setting fails at start-up.</summary>
 public static class KnownSettingsExtensions

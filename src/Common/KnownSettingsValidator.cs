@@ -1,8 +1,8 @@
-namespace Pipeline.Common;
-
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common;
 
 /// <summary>
 /// Refuses keys in an options section that bind to nothing (<c>PIPELINE_Model__Poolling=Max</c>): the configuration binder

@@ -1,6 +1,6 @@
-namespace Pipeline.Common;
-
 using System.Collections;
+
+namespace Pipeline.Common;
 
 /// <summary>
 /// <c>PIPELINE_&lt;Section&gt;__&lt;Name&gt;_FILE=/path</c> sets <c>&lt;Section&gt;:&lt;Name&gt;</c> to the file's content

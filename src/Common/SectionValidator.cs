@@ -1,7 +1,7 @@
-namespace Pipeline.Common;
-
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common;
 
 /// <summary>
 /// Runs an options validator and names each failing member as the operator writes it, <c>Section:Name</c>

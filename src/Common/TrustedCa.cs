@@ -1,7 +1,7 @@
-namespace Pipeline.Common;
-
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+
+namespace Pipeline.Common;
 
 /// <summary>
 /// Certificate validation that also trusts a private CA, for a server whose CA is not in the system store: the

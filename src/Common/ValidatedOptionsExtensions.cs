@@ -1,8 +1,8 @@
-namespace Pipeline.Common;
-
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common;
 
 /// <summary>
 /// The one way the programs register a settings section: bound with <see cref="KnownSettingsExtensions.BindKnown{TOptions}"/>

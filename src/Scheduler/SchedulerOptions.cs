@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Scheduler;
 
 /// <summary>Enqueue defaults. Bound from the <c>Scheduler</c> section; command-line flags override.</summary>
 internal sealed class SchedulerOptions

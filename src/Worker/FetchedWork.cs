@@ -1,5 +1,5 @@
-namespace Pipeline.Worker;
-
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Worker;
 
 internal sealed record FetchedWork(WorkItem Item, FetchedImage Image);

@@ -1,7 +1,7 @@
-namespace Pipeline.Worker;
-
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Worker;
 
 /// <summary>
 /// A delivered message while its images travel through the stages. It completes when every image

@@ -1,8 +1,8 @@
-namespace Pipeline.Worker;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Worker;
 
 /// <summary>Source-generated log messages of the worker. URIs are logged without query strings (SAS tokens).</summary>
 internal static partial class Log

@@ -1,9 +1,9 @@
-namespace Pipeline.Worker;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Worker;
 
 /// <summary>Records an image's outcome and hands a finished message to the write stage.</summary>
 internal static class Outcomes

@@ -1,6 +1,6 @@
-namespace Pipeline.Worker;
-
 using System.Threading.Channels;
+
+namespace Pipeline.Worker;
 
 /// <summary>
 /// The bounded queues between stages. Every one is bounded, so a slow stage pushes back all the way

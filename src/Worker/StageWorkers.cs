@@ -1,6 +1,6 @@
-namespace Pipeline.Worker;
-
 using System.Threading.Channels;
+
+namespace Pipeline.Worker;
 
 /// <summary>Runs one stage's loop on several workers; when all are done, the next stage learns no more input comes.</summary>
 internal static class StageWorkers

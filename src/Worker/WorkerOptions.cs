@@ -1,6 +1,6 @@
-namespace Pipeline.Worker;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Worker;
 
 /// <summary>Worker pipeline tuning. Bound from the <c>Worker</c> section.</summary>
 internal sealed class WorkerOptions

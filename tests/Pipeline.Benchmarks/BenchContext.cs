@@ -1,9 +1,9 @@
-namespace Pipeline.Benchmarks;
-
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Benchmarks;
 
 /// <summary>Where the programs and services are: the built worker and <c>pipeline</c> next to this program, settings from the environment.</summary>
 internal sealed class BenchContext : IAsyncDisposable

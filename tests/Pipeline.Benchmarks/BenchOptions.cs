@@ -1,6 +1,6 @@
-namespace Pipeline.Benchmarks;
-
 using System.Globalization;
+
+namespace Pipeline.Benchmarks;
 
 /// <summary>Sizes of one benchmark run; <c>--smoke</c> shrinks everything so CI can prove the harness works.</summary>
 internal sealed record BenchOptions

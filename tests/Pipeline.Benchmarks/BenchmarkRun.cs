@@ -1,5 +1,3 @@
-namespace Pipeline.Benchmarks;
-
 using Pipeline.Benchmarks.Decoding;
 using Pipeline.Benchmarks.EndToEnd;
 using Pipeline.Benchmarks.Enqueueing;
@@ -9,6 +7,8 @@ using Pipeline.Benchmarks.Reporting;
 using Pipeline.Benchmarks.Storage;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Benchmarks;
 
 /// <summary>Runs the chosen steps in order, each alone on the machine, and prints the report.</summary>
 internal static class BenchmarkRun

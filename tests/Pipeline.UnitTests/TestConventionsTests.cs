@@ -1,10 +1,10 @@
-namespace Pipeline.UnitTests;
-
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Pipeline.Common;
 using Pipeline.Scheduler;
 using Pipeline.Worker;
+
+namespace Pipeline.UnitTests;
 
 /// <summary>
 /// The house rules for tests, enforced: names <c>Method_Scenario_Expected</c> (three PascalCase parts), a test file's

@@ -1,5 +1,3 @@
-namespace Pipeline.Common.Hosting;
-
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +9,8 @@ using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Common.Hosting;
 
 /// <summary>Registration of what worker and scheduler share (options, data source, retry pipelines, fetchers).</summary>
 public static class PipelineCommonExtensions

@@ -1,9 +1,9 @@
-namespace Pipeline.Common.Inference;
-
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Inference.Onnx;
+
+namespace Pipeline.Common.Inference;
 
 /// <summary>
 /// Which backbone to run and how to feed it. Bound from the <c>Model</c> section. A catalogue entry (named by

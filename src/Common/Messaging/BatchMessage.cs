@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Messaging;
-
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>One unit of work on the queue: N image URIs of one job, embedded with one model.</summary>
 /// <param name="BatchNo">Sequence number within the job; (JobId, BatchNo) makes the commit idempotent.</param>

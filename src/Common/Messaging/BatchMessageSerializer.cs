@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Text.Json;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>Wire format of <see cref="BatchMessage"/>: UTF-8 JSON.</summary>
 public static class BatchMessageSerializer

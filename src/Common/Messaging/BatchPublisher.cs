@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Messaging;
-
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// Publishes batch messages with publisher confirms. Several publishes are kept in flight at once

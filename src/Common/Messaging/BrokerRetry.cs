@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Messaging;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Resilience;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// The <c>broker</c> retry pipeline: waits out an unreachable or restarting RabbitMQ with jittered exponential

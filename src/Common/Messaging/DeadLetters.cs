@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Text;
 using RabbitMQ.Client;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// Where dead letters of a model go, and what they say. A message lands in <see cref="QueueTopology.Dead"/>

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Globalization;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// <see cref="RabbitMqOptions.MaxDeliveries"/>, enforced by the consumer rather than by an immutable queue argument:

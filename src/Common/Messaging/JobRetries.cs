@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Messaging;
-
 using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// <c>pipeline retry</c>'s bookkeeping: marks a job's failures as re-queued, each with the retry batch it goes

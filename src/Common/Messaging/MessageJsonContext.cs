@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Text.Json.Serialization;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>Source-generated JSON for queue messages: no reflection on the hot path.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Messaging;
-
 using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>Source-generated log messages of the broker topology.</summary>
 internal static partial class MessagingLog

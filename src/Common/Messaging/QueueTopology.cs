@@ -1,10 +1,10 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// The queues of one model, all quorum (replicated). Work goes to the main queue; a message that hit a transient

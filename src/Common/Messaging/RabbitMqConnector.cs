@@ -1,9 +1,9 @@
-namespace Pipeline.Common.Messaging;
-
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>
 /// Opens broker connections with automatic recovery and declares the durable queues. An <c>amqps://</c>

@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Messaging;
-
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Common.Messaging;
 
 /// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
 public sealed class RabbitMqOptions : IValidatableObject

@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Resilience;
-
 using Polly;
 using Polly.Retry;
+
+namespace Pipeline.Common.Resilience;
 
 /// <summary>
 /// Waits out an outage of a service (database restart or failover, broker restart) on a named Polly retry pipeline:

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Sources;
-
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Common.Sources;
 
 /// <summary>Checks <see cref="BlobOptions"/> at start-up: its DataAnnotations ranges and its cross-field rules (source-generated).</summary>
 [OptionsValidator]

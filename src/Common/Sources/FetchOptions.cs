@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Sources;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Common.Sources;
 
 /// <summary>Limits and retry policy for reading images (configuration section <c>Fetch</c>).</summary>
 public sealed class FetchOptions : IValidatableObject

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Sources;
-
 using System.Buffers;
+
+namespace Pipeline.Common.Sources;
 
 /// <summary>
 /// Buffers for fetched image bytes. A photo is hundreds of KB to a few MB: a large-object-heap allocation per image

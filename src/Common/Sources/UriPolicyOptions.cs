@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Sources;
-
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+
+namespace Pipeline.Common.Sources;
 
 /// <summary>
 /// Which image URIs the scheduler queues and the workers fetch (configuration section <c>UriPolicy</c>,

@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Storage;
-
 using System.Text;
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// Errors that say a row's values are unacceptable, not that the database is gone: retrying cannot help, and

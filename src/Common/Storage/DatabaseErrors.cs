@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Storage;
-
 using System.Net.Sockets;
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Which database errors are an outage worth waiting out (restart, failover), not a bug.</summary>
 public static class DatabaseErrors

@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Storage;
-
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common.Resilience;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// The <c>database</c> retry pipeline: waits out a lost database (restart, failover) with jittered exponential

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// The HNSW index of a model's table: cosine on the column, or Hamming on its binary quantization for widths

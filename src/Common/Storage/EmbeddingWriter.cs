@@ -1,9 +1,9 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// Bulk, idempotent writes: binary COPY into a per-session staging table, then one set-based upsert.

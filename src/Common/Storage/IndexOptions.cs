@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>HNSW index builds (<see cref="EmbeddingIndex"/>). Bound from the <c>Index</c> section.</summary>
 public sealed class IndexOptions

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// Marks a job completed when images = embedded + failed + skipped (failures re-queued by <c>pipeline retry</c>,

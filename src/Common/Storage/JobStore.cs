@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Job rows: created by the scheduler, completed by whoever commits the last image.</summary>
 public sealed class JobStore(PipelineDataSource dataSource)

@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Storage;
-
 using System.Text.RegularExpressions;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>What every stored vector carries: the model, its exact weights, preprocessing and pooling.</summary>
 /// <param name="Precision">How the vectors are stored; with <see cref="Dims"/> it fixes <see cref="Storage"/>.</param>

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// Registers a model and creates its table. Vectors from different weights, preprocessing or

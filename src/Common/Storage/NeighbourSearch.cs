@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Storage;
-
 using System.Globalization;
 using Npgsql;
 using Pgvector;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Top-k cosine nearest neighbours through plain SQL (uses the HNSW index when present).</summary>
 public static class NeighbourSearch

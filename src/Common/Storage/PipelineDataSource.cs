@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Storage;
-
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pgvector.Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>The process-wide Npgsql data source with pgvector types mapped.</summary>
 public sealed class PipelineDataSource : IAsyncDisposable

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Database connection. Bound from the <c>Postgres</c> section; the password comes from the environment only.</summary>
 public sealed class PostgresOptions

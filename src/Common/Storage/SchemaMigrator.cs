@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Creates the shared tables. Safe to run from many processes at once (advisory lock).</summary>
 public static class SchemaMigrator

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Storage;
-
 using Npgsql;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>Looks up which URIs are already embedded and under which content identity (incremental runs).</summary>
 public static class StoredContent

@@ -1,8 +1,8 @@
-namespace Pipeline.Common.Storage;
-
 using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Common.Storage;
 
 /// <summary>
 /// Makes user-controlled text storable in the failures table, whose key indexes the URI: Postgres text holds

@@ -1,11 +1,11 @@
-namespace Pipeline.Scheduler.Cli;
-
 using Azure;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Scheduler.Cli;
 
 /// <summary>
 /// Turns the failures a person can fix (a service down, a bad setting, an unreadable source) into one

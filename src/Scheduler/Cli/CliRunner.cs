@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Cli;
-
 using System.CommandLine;
 using System.CommandLine.Invocation;
+
+namespace Pipeline.Scheduler.Cli;
 
 /// <summary>Runs the <c>pipeline</c> command line: the program's entry point, and the tests' in-process one.</summary>
 internal static class CliRunner

@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Cli;
-
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+
+namespace Pipeline.Scheduler.Cli;
 
 /// <summary>An "Examples:" section at the end of every command's <c>--help</c>.</summary>
 internal sealed class CommandExamples(HelpAction help) : SynchronousCommandLineAction

@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Cli;
-
 using System.CommandLine;
 using System.CommandLine.Invocation;
+
+namespace Pipeline.Scheduler.Cli;
 
 /// <summary>A command's action whose known failures end as one line on stderr and a distinct exit code.</summary>
 internal sealed class GuardedAction(AsynchronousCommandLineAction inner) : AsynchronousCommandLineAction

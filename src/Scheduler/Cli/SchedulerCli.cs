@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Cli;
-
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +14,8 @@ using Pipeline.Scheduler.Models;
 using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.Scheduler.Cli;
 
 /// <summary>The <c>pipeline</c> command line: enqueue, status, search, retry, dead-letters, models, index, serve, export, duplicates.</summary>
 internal static class SchedulerCli

@@ -1,9 +1,9 @@
-namespace Pipeline.Scheduler.Duplicates;
-
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Duplicates;
 
 /// <summary>
 /// Near-duplicate groups of one model's images: each row's nearest neighbours through the HNSW index (a LATERAL

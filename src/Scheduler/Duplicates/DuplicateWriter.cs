@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Duplicates;
-
 using System.Globalization;
 using System.Text.Json;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Scheduler.Duplicates;
 
 /// <summary>Duplicate groups as CSV (<c>group,size,id,uri</c>, one line per member) or JSON; URIs redacted like all <c>pipeline</c> output.</summary>
 internal static class DuplicateWriter

@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Duplicates;
-
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Duplicates;
 
 /// <summary><c>pipeline duplicates MODEL --max-distance D</c>: near-duplicate groups as CSV or JSON.</summary>
 internal static class DuplicatesCommand

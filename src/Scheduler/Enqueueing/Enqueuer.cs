@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Enqueueing;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Enqueueing;
 
 /// <summary>
 /// Streams a source into batch messages: creates the job row, records images the URI policy refuses as

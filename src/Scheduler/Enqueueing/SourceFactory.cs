@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Enqueueing;
-
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Scheduler.Enqueueing;
 
 /// <summary>Turns the enqueue flags into a streamed image source.</summary>
 internal sealed class SourceFactory(IOptions<BlobOptions> blobOptions, BlobEndpoints blobEndpoints, ILogger<FolderImageSource> folderLogger)

@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.Runtime.CompilerServices;
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>
 /// A model's rows streamed with binary <c>COPY (SELECT …) TO STDOUT</c>, in id order: nothing is buffered beyond the row

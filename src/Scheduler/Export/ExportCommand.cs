@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary><c>pipeline export MODEL [--job ID] [--since TIME] --format parquet|npy --out PATH</c>.</summary>
 internal static class ExportCommand

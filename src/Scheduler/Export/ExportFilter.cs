@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.Globalization;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>Which rows to export: all, one job's, and/or those stored at or after a time.</summary>
 internal sealed record ExportFilter(Guid? JobId, DateTimeOffset? Since)

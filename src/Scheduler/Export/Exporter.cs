@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.Diagnostics;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>
 /// Streams a model's rows (binary COPY) into Parquet or .npy. Files are written under a <c>.partial</c> name and renamed

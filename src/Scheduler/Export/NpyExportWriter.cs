@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>
 /// Rows into NumPy's <c>.npy</c> format 1.0 (<c>[N, D]</c> little-endian float32, C order), streamed: the header is

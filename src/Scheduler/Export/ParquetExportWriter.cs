@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Export;
-
 using Parquet;
 using Parquet.Schema;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>
 /// Rows into one Parquet file, a row group at a time (about 8 MiB of vectors each, so memory stays bounded):

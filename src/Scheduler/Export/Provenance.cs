@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Export;
-
 using System.Globalization;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Export;
 
 /// <summary>Where exported vectors come from: the model's registered identity and the export's filter, as key/value metadata.</summary>
 internal static class Provenance

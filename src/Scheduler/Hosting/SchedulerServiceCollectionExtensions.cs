@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Hosting;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common;
@@ -7,6 +5,8 @@ using Pipeline.Common.Hosting;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Search;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.Scheduler.Hosting;
 
 internal static class SchedulerServiceCollectionExtensions
 {

@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Indexing;
-
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Indexing;
 
 /// <summary>
 /// <c>pipeline index MODEL [--rebuild]</c>: builds (or rebuilds) a model's HNSW index without blocking writers, with

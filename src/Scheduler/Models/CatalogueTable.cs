@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Models;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Common;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Models;
 
 /// <summary>The backbone catalogue as a fixed-width text table, notes below it.</summary>
 internal static class CatalogueTable

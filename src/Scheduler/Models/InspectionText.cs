@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Models;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Common;
 using Pipeline.Common.Inference.Inspection;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Models;
 
 /// <summary>An <see cref="OnnxInspection"/> as the text <c>pipeline models inspect</c> prints.</summary>
 internal static class InspectionText

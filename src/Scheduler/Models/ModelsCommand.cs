@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Models;
-
 using System.CommandLine;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Inference.Inspection;
+
+namespace Pipeline.Scheduler.Models;
 
 /// <summary><c>pipeline models</c> (the catalogue) and <c>pipeline models inspect FILE</c>; neither needs a service.</summary>
 internal static class ModelsCommand

@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Recovery;
-
 using System.Globalization;
 using System.Text.Json;
 using Pipeline.Common;
@@ -7,6 +5,8 @@ using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using RabbitMQ.Client;
+
+namespace Pipeline.Scheduler.Recovery;
 
 /// <summary>
 /// Reads a model's dead letters (<see cref="DeadLetters"/>) with basic.get and manual acks: <c>list</c> returns them

@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Recovery;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Recovery;
 
 /// <summary>
 /// Queues a job's failed images again (same job, a new attempt): <c>pipeline retry</c> and the jobs page's retry action.

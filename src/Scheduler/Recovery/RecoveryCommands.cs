@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Recovery;
-
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +8,8 @@ using Pipeline.Common.Inference;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.Scheduler.Recovery;
 
 /// <summary><c>pipeline retry</c> and <c>pipeline dead-letters list|replay|purge</c>: after an outage is fixed.</summary>
 internal static class RecoveryCommands

@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Search;
-
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Scheduler.Search;
 
 /// <summary>Embeds one query image in-process with exactly the worker's model and preprocessing.</summary>
 internal sealed class QueryEmbedder(IImageFetcher fetcher, ImagePreprocessor preprocessor)

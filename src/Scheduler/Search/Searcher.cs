@@ -1,9 +1,9 @@
-namespace Pipeline.Scheduler.Search;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Search;
 
 /// <summary>Nearest stored images to a query image, refusing when the stored vectors came from other weights.</summary>
 internal sealed class Searcher(

@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Microsoft.AspNetCore.Http;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>
 /// With <see cref="ServeOptions.BearerToken"/> set, lets a request through only with <c>Authorization: Bearer &lt;token&gt;</c>

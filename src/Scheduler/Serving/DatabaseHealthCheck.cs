@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>Ready while the database answers a query (the pages have nothing to show without it).</summary>
 internal sealed class DatabaseHealthCheck(PipelineDataSource dataSource) : IHealthCheck

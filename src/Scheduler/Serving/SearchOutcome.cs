@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Pipeline.Scheduler.Serving.Pages;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>A search's neighbours, or why there are none.</summary>
 /// <param name="Status">HTTP status for the API: 200, 400 (bad image), 404 (unknown model or image), 409 (model mismatch).</param>

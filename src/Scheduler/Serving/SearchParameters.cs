@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>k and <c>hnsw.ef_search</c> from a query string or form, clamped to what the server allows.</summary>
 internal readonly record struct SearchParameters(int K, int EfSearch)

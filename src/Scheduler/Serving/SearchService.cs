@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>Searches of the page and the API: from a stored image (its stored vector, any registered model) or from uploaded bytes.</summary>
 internal sealed class SearchService(PipelineDataSource dataSource, VectorSearch search, UploadEmbedder embedder, ServingMetrics metrics)

@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Scheduler.Hosting;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary><c>pipeline serve</c>: the search, jobs, models and duplicates pages and the JSON API on Kestrel, until Ctrl-C or SIGTERM.</summary>
 internal static class ServeCommand

@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>Settings of <c>pipeline serve</c> (section <c>Serve</c>, variables <c>PIPELINE_Serve__*</c>).</summary>
 internal sealed class ServeOptions : IValidatableObject

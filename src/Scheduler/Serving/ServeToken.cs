@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>The optional bearer token of <c>pipeline serve</c>, compared in constant time.</summary>
 internal sealed class ServeToken(IOptions<ServeOptions> options)

@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +12,8 @@ using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Duplicates;
 using Pipeline.Scheduler.Recovery;
 using Pipeline.Scheduler.Serving.Pages;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>The routes of <c>pipeline serve</c>: pages, JSON API and thumbnails (health and metrics are mapped by the host).</summary>
 internal static class ServingEndpoints

@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Prometheus;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>
 /// The page's own Prometheus series, next to prometheus-net's http ones (<c>http_requests_received_total</c>,

@@ -1,9 +1,9 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Serving.Pages;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>What the pages read: registered models, jobs with their progress, failures, stored rows. SELECT only.</summary>
 internal sealed class ServingQueries(PipelineDataSource dataSource)

@@ -1,5 +1,3 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -11,6 +9,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Scheduler.Duplicates;
 using Prometheus;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>Wiring of <c>pipeline serve</c>: options, Kestrel limits and address, the page's services, health and metrics.</summary>
 internal static class ServingServiceCollectionExtensions

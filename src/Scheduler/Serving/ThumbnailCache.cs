@@ -1,9 +1,9 @@
-namespace Pipeline.Scheduler.Serving;
-
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>
 /// Thumbnails of stored or failed images, fetched through the worker's fetchers (so the same URI policy: no private

@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Serving;
-
 using OpenCvSharp;
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>Encoded image bytes → a JPEG whose longest side is at most a given size (OpenCV, area interpolation).</summary>
 internal static class ThumbnailRenderer

@@ -1,11 +1,11 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>
 /// Embeds uploaded query images with the configured model (<c>PIPELINE_Model__*</c>, as the worker does): the model is

@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Serving;
-
 using System.Globalization;
 using Npgsql;
 using Pgvector;
 using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Serving.Pages;
+
+namespace Pipeline.Scheduler.Serving;
 
 /// <summary>
 /// Cosine top-k over one model's table with a chosen <c>hnsw.ef_search</c> (pgvector's recall/speed knob, 1 to 1,000), and

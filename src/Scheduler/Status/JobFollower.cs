@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Status;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Status;
 
 /// <summary>Prints a job's accounting, and with <c>--wait</c> / <c>--follow</c> follows it until it completes.</summary>
 /// <remarks>Every read waits out a lost database (<see cref="DatabaseRetry"/>), like <c>enqueue</c> and the workers do.</remarks>

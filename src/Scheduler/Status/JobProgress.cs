@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Status;
-
 using System.Globalization;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Status;
 
 /// <summary>A job's accounting with its rate and, while it runs, the time left at that rate.</summary>
 internal readonly record struct JobProgress(JobStatus Status, double? Rate)

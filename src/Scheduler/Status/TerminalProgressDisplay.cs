@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Status;
-
 using System.Globalization;
 using System.Text;
+
+namespace Pipeline.Scheduler.Status;
 
 /// <summary>
 /// For a person at a terminal: one line redrawn in place (carriage return) with a bar, counts, rate and

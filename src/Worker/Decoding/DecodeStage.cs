@@ -1,10 +1,10 @@
-namespace Pipeline.Worker.Decoding;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Sources;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Decoding;
 
 /// <summary>Decodes and preprocesses in parallel (CPU bound: one decoder per core by default).</summary>
 internal sealed class DecodeStage(

@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Decoding;
-
 using System.Collections.Concurrent;
+
+namespace Pipeline.Worker.Decoding;
 
 /// <summary>
 /// Model-input tensors of one fixed length, reused. Sized to what the bounded stages can hold at once, so in steady

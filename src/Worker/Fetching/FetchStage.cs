@@ -1,9 +1,9 @@
-namespace Pipeline.Worker.Fetching;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Fetching;
 
 /// <summary>Fetches image bytes concurrently (I/O bound) and skips images whose content is already stored.</summary>
 internal sealed class FetchStage(

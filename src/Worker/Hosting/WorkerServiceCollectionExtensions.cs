@@ -1,5 +1,3 @@
-namespace Pipeline.Worker.Hosting;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +8,8 @@ using Pipeline.Common.Inference;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Messaging;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Hosting;
 
 internal static class WorkerServiceCollectionExtensions
 {

@@ -1,7 +1,7 @@
-namespace Pipeline.Worker.Inference;
-
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>The production <see cref="IEmbedder"/>: the cut ONNX backbone with its pooling and L2 normalisation.</summary>
 /// <param name="batchesInFlight">Batch buffers (<see cref="InferenceOptions.BatchesInFlight"/>).</param>

@@ -1,8 +1,8 @@
-namespace Pipeline.Worker.Inference;
-
 using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// Reads the <c>DT_NEEDED</c> entries of a 64-bit little-endian ELF shared library (what <c>readelf -d</c> lists as

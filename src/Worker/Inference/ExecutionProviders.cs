@@ -1,9 +1,9 @@
-namespace Pipeline.Worker.Inference;
-
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// Turns <see cref="InferenceOptions"/> into ONNX Runtime provider settings. The plan is plain data (unit-tested on

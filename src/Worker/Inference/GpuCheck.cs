@@ -1,10 +1,10 @@
-namespace Pipeline.Worker.Inference;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// <c>Pipeline.Worker.dll --check-gpu</c>: loads the configured model on the configured execution provider, runs one

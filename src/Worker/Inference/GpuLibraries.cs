@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Inference;
-
 using System.Runtime.InteropServices;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// The shared libraries a GPU execution provider needs, read from the provider libraries that ship with the worker

@@ -1,7 +1,7 @@
-namespace Pipeline.Worker.Inference;
-
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>The stage pipeline's inference seam: preprocessed tensors in, one pooled vector per image out.</summary>
 internal interface IEmbedder

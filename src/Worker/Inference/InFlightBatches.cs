@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Inference;
-
 using System.Threading.Channels;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// Double (or n-fold) buffering of inference: <see cref="IEmbedder.BatchesInFlight"/> batch buffers, so batch k + 1 is

@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Inference;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>How ONNX Runtime runs the backbone. Bound from the <c>Inference</c> section.</summary>
 internal sealed class InferenceOptions : IValidatableObject

@@ -1,9 +1,9 @@
-namespace Pipeline.Worker.Inference;
-
 using System.Threading.Channels;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Decoding;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// Fills inference batches across messages and runs the backbone, <see cref="IEmbedder.BatchesInFlight"/> batches at

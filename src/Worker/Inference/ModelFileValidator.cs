@@ -1,7 +1,7 @@
-namespace Pipeline.Worker.Inference;
-
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
+
+namespace Pipeline.Worker.Inference;
 
 /// <summary>
 /// The worker must know which file to run before it starts: a model id or backbone other than the shipped ones, with no

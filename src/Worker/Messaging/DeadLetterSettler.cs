@@ -1,5 +1,3 @@
-namespace Pipeline.Worker.Messaging;
-
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -11,6 +9,8 @@ using Pipeline.Common.Storage;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Worker.Messaging;
 
 /// <summary>
 /// Closes the accounting of dead-lettered batches, whichever way they died (<see cref="DeadLetters"/>): consumes

@@ -1,11 +1,11 @@
-namespace Pipeline.Worker.Messaging;
-
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
 using Pipeline.Worker.Observability;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.Worker.Messaging;
 
 /// <summary>
 /// Settles delivered messages: acks those whose rows are committed; sends those that met a transient

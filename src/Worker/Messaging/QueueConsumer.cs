@@ -1,5 +1,3 @@
-namespace Pipeline.Worker.Messaging;
-
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +15,8 @@ using Pipeline.Worker.Stages;
 using Pipeline.Worker.Storage;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+
+namespace Pipeline.Worker.Messaging;
 
 /// <summary>
 /// The worker's life: load the backbone, consume the model's queue with manual acks, run the stages,

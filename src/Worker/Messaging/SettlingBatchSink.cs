@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Messaging;
-
 using Pipeline.Worker.Storage;
+
+namespace Pipeline.Worker.Messaging;
 
 /// <summary>
 /// The worker's <see cref="IBatchSink"/>: commits through storage, then acks each message (never before its rows are

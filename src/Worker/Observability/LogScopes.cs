@@ -1,7 +1,7 @@
-namespace Pipeline.Worker.Observability;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
+
+namespace Pipeline.Worker.Observability;
 
 /// <summary>
 /// Log scopes that tie every line logged while a message is handled (fetcher retries included) to its

@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Observability;
-
 using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Worker.Observability;
 
 /// <summary>The worker's metrics and health listener. Bound from the <c>Metrics</c> section.</summary>
 internal sealed class MetricsOptions

@@ -1,7 +1,7 @@
-namespace Pipeline.Worker.Observability;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
+
+namespace Pipeline.Worker.Observability;
 
 /// <summary>Source-generated log messages of the metrics and health listener.</summary>
 internal static partial class ObservabilityLog

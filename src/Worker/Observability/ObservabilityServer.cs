@@ -1,5 +1,3 @@
-namespace Pipeline.Worker.Observability;
-
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
+
+namespace Pipeline.Worker.Observability;
 
 /// <summary>
 /// Kestrel (as <c>pipeline serve</c>) for Prometheus and the kubelet: <c>/metrics</c>, <c>/healthz</c> (the process

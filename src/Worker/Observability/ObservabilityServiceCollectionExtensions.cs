@@ -1,9 +1,9 @@
-namespace Pipeline.Worker.Observability;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
+
+namespace Pipeline.Worker.Observability;
 
 internal static class ObservabilityServiceCollectionExtensions
 {

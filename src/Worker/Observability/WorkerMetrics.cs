@@ -1,10 +1,10 @@
-namespace Pipeline.Worker.Observability;
-
 using System.Diagnostics;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Prometheus;
+
+namespace Pipeline.Worker.Observability;
 
 /// <summary>
 /// The worker's Prometheus metrics on a registry of its own (exact counts, nothing process-global but

@@ -1,5 +1,3 @@
-namespace Pipeline.Worker.Stages;
-
 using Microsoft.Extensions.Logging;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Sources;
@@ -8,6 +6,8 @@ using Pipeline.Worker.Fetching;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Observability;
 using Pipeline.Worker.Storage;
+
+namespace Pipeline.Worker.Stages;
 
 /// <summary>
 /// The worker's stages over bounded channels: fetch (concurrent I/O) → decode + preprocess (one per core) →

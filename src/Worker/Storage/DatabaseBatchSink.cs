@@ -1,10 +1,10 @@
-namespace Pipeline.Worker.Storage;
-
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Storage;
 
 /// <summary>
 /// The production commit behind <see cref="IBatchSink"/>: one transaction per group of messages (a lost database is

@@ -1,9 +1,9 @@
-namespace Pipeline.Worker.Storage;
-
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Worker.Storage;
 
 /// <summary>
 /// The worker's automatic HNSW index build (<see cref="EmbeddingIndex"/>), in the background so commits go on: when a

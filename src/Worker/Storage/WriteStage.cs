@@ -1,6 +1,6 @@
-namespace Pipeline.Worker.Storage;
-
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.Worker.Storage;
 
 /// <summary>
 /// Hands finished messages to the <see cref="IBatchSink"/> in groups of at most

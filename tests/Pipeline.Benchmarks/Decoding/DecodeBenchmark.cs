@@ -1,8 +1,8 @@
-namespace Pipeline.Benchmarks.Decoding;
-
 using System.Buffers;
 using System.Diagnostics;
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Benchmarks.Decoding;
 
 /// <summary>Decode + preprocess alone, from bytes already in memory, one decoder per core (the worker's default).</summary>
 internal static class DecodeBenchmark

@@ -1,8 +1,8 @@
-namespace Pipeline.Benchmarks.EndToEnd;
-
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Pipeline.Benchmarks.Processes;
+
+namespace Pipeline.Benchmarks.EndToEnd;
 
 /// <summary>
 /// A real job: one worker process (started and ready first, as in a deployment) and <c>pipeline enqueue --folder</c>,

@@ -1,6 +1,6 @@
-namespace Pipeline.Benchmarks.EndToEnd;
-
 using Pipeline.Benchmarks.Processes;
+
+namespace Pipeline.Benchmarks.EndToEnd;
 
 /// <param name="Job">Images embedded from the scheduler's first database write to the last batch's commit.</param>
 /// <param name="WorkerCpu">The worker's own CPU time over the job (the rest went to the scheduler, RabbitMQ and Postgres).</param>

@@ -1,7 +1,7 @@
-namespace Pipeline.Benchmarks.EndToEnd;
-
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Benchmarks.EndToEnd;
 
 internal static class JobQueries
 {

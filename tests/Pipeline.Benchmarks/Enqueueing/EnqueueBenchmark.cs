@@ -1,10 +1,10 @@
-namespace Pipeline.Benchmarks.Enqueueing;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Pipeline.Benchmarks.EndToEnd;
 using Pipeline.Benchmarks.Processes;
+
+namespace Pipeline.Benchmarks.Enqueueing;
 
 /// <summary>
 /// <c>pipeline enqueue --manifest</c> on a plain-text manifest of https URIs: streamed, policy-checked and published with

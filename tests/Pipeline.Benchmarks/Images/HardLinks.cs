@@ -1,6 +1,6 @@
-namespace Pipeline.Benchmarks.Images;
-
 using System.Runtime.InteropServices;
+
+namespace Pipeline.Benchmarks.Images;
 
 internal static partial class HardLinks
 {

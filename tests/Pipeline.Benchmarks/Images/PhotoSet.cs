@@ -1,7 +1,7 @@
-namespace Pipeline.Benchmarks.Images;
-
 using System.Globalization;
 using OpenCvSharp;
+
+namespace Pipeline.Benchmarks.Images;
 
 /// <summary>
 /// Photo-like JPEGs made from the bundled sample photos: random crops at camera aspect ratios, flips, exposure

@@ -1,9 +1,9 @@
-namespace Pipeline.Benchmarks.Inference;
-
 using System.Diagnostics;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.Benchmarks.Inference;
 
 /// <summary>
 /// The model's limit: full batches of real, already preprocessed images through the worker's own batch path

@@ -1,9 +1,9 @@
-namespace Pipeline.Benchmarks.Processes;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+
+namespace Pipeline.Benchmarks.Processes;
 
 /// <summary>
 /// One of the built programs (worker, <c>pipeline</c>) as a child process. Its peak resident memory is sampled

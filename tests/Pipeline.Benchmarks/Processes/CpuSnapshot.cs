@@ -1,6 +1,6 @@
-namespace Pipeline.Benchmarks.Processes;
-
 using System.Globalization;
+
+namespace Pipeline.Benchmarks.Processes;
 
 /// <summary>
 /// CPU time used so far by the whole machine and by the service processes (from /proc), so a run can say where its

@@ -1,9 +1,9 @@
-namespace Pipeline.Benchmarks.Reporting;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Benchmarks.EndToEnd;
 using Pipeline.Benchmarks.Enqueueing;
+
+namespace Pipeline.Benchmarks.Reporting;
 
 /// <summary>What one run measured, printed as the README's performance table.</summary>
 internal sealed class BenchReport(BenchOptions options, string machine)

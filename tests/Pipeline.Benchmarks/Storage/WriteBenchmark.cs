@@ -1,8 +1,8 @@
-namespace Pipeline.Benchmarks.Storage;
-
 using System.Diagnostics;
 using Pipeline.Benchmarks.EndToEnd;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Benchmarks.Storage;
 
 /// <summary>
 /// The worker's bulk write path alone (<see cref="EmbeddingWriter"/>: COPY into staging, merge, batch bookkeeping), with

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Benchmarks;
-
 using System.Text.RegularExpressions;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Benchmarks;
 
 /// <summary>
 /// The benchmark at smoke sizes, against the real services: proves every step runs and reports, so the README's

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.CommandLine;
-
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler;
+
+namespace Pipeline.IntegrationTests.CommandLine;
 
 /// <summary>What a person sees when a service is down or a setting is wrong: one line, a distinct exit code, no secrets.</summary>
 public sealed class CommandLineErrorTests

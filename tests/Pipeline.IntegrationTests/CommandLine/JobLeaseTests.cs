@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.CommandLine;
-
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.CommandLine;
 
 /// <summary>Every job ends for whoever waits on it: an abandoned enqueue shows as such, and waits can time out.</summary>
 public sealed class JobLeaseTests

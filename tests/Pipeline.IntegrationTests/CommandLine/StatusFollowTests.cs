@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.CommandLine;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.CommandLine;
 
 /// <summary><c>status --follow</c> in a log (not a terminal), on a job whose batches the test commits itself.</summary>
 public sealed class StatusFollowTests

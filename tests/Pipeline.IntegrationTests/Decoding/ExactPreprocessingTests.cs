@@ -1,11 +1,11 @@
-namespace Pipeline.IntegrationTests.Decoding;
-
 using System.Text.Json;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using Pipeline.UnitTests.Inference;
+
+namespace Pipeline.IntegrationTests.Decoding;
 
 /// <summary>
 /// <see cref="PreprocessFidelity.Exact"/> against the real Pillow pipelines (scripts/references/pillow_preprocessing.py,

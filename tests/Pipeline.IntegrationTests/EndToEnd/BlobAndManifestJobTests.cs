@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Azure.Storage.Blobs;
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 [Collection(EndToEndGroup.Name)]
 public sealed class BlobAndManifestJobTests(EndToEndFixture fixture)

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>The text a person sees from the <c>pipeline</c> program, run as a real process.</summary>
 [Collection(EndToEndGroup.Name)]

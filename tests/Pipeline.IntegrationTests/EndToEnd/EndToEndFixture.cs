@@ -1,11 +1,11 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// Two real worker processes on a fresh model id and queue, and the sample-photo folder job run once

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 [Collection(EndToEndGroup.Name)]
 public sealed class FolderJobTests(EndToEndFixture fixture)

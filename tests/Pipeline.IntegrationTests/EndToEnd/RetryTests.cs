@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
@@ -7,6 +5,8 @@ using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
 using RabbitMQ.Client;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// An outage goes through the back-off queues to the dead-letter queue; the dead letter is settled (the job

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Npgsql;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The second real backbone from a fresh clone: the sample photos through `pipeline enqueue --model` to a ResNet18 worker

@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using System.Text.RegularExpressions;
 using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.IntegrationTests.Sources;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// A whole job (real worker process, real <c>pipeline</c> process, Debug logging everywhere) with secrets in

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 [Collection(EndToEndGroup.Name)]
 public sealed class ShutdownTests(EndToEndFixture fixture)

@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The names of issue 13's table through real jobs: every object stored once, with the vector of its own

@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.EndToEnd;
-
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.EndToEnd;
 
 /// <summary>The scheduler applies the URI policy: refused images are failures of the job at once and never reach the queue.</summary>
 [Collection(EndToEndGroup.Name)]

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using System.Net;
 using System.Text;
 using OpenCvSharp;
@@ -10,6 +8,8 @@ using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.IntegrationTests.Sources;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.UnitTests.Decoding;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>
 /// Data nobody cleaned: every kind of bad or unusual input gives a correct vector or a recorded

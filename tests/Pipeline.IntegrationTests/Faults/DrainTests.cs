@@ -1,9 +1,9 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>Kubernetes stops pods with SIGTERM: in-flight work finishes (or goes back) and the process exits 0.</summary>
 public sealed class DrainTests

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -11,6 +9,8 @@ using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.IntegrationTests.Sources;
 using Pipeline.Scheduler.Enqueueing;
 using RabbitMQ.Client;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>
 /// Inputs rebuilt from bug reports of photo indexers, dataset downloaders and crawlers: each odd item beside good

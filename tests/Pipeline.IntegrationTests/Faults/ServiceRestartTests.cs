@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using System.Diagnostics;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>The broker and the database go away mid-job (upgrade, failover): workers reconnect and finish.</summary>
 public sealed class ServiceRestartTests

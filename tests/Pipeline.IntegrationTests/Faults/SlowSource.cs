@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using System.Runtime.CompilerServices;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>A listing that trickles in (like a huge container listed page by page), so a fault can land mid-enqueue.</summary>
 internal sealed class SlowSource(IReadOnlyList<string> files, TimeSpan perItem, bool withIdentity = false) : IImageSource

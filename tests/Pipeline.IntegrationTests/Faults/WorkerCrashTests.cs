@@ -1,9 +1,9 @@
-namespace Pipeline.IntegrationTests.Faults;
-
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.Faults;
 
 /// <summary>Preemptible pods die without warning: the job must still finish with every image stored once.</summary>
 public sealed class WorkerCrashTests

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Gpu;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Gpu;
 
 /// <summary>
 /// The GPU variant published once with the script the gpu image's build stage runs (<c>scripts/publish.sh --gpu</c>):

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Gpu;
-
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -9,6 +7,8 @@ using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Worker;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.IntegrationTests.Gpu;
 
 /// <summary>
 /// The published GPU variant on this machine, which has no NVIDIA driver or CUDA libraries: what a GPU pod with the

@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using System.Text.Json;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.UnitTests.Inference;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// Head removal on real exporter graphs: torchvision classifiers exported by torch.onnx (Debian's torch 1.13, seeded

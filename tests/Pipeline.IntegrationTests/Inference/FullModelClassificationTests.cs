@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// The unmodified classifier, fed by our decoding and preprocessing, must recognise the photos:

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +7,8 @@ using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.UnitTests.Messaging;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// Models fetched over real TLS from an in-process https server whose certificate a throw-away CA signed: trusted

@@ -1,11 +1,11 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Pipeline.Common.Inference.Onnx;
 using Xunit.Abstractions;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// Loading a model takes about its size in memory once, not the file bytes, the parsed weights and a re-serialised copy at

@@ -1,11 +1,11 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
 using Pipeline.Common.Sources;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// Models fetched from the local Azurite and from a plain-http listener, cached, hash-checked and loaded

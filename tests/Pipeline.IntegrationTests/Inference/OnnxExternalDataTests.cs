@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using System.Diagnostics;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Onnx;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// A model saved by the ONNX package itself (Debian's python3-onnx, <c>onnx.save_model(..., save_as_external_data=True)</c>)

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Inference;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Inference;
 
 /// <summary>
 /// A worker process refuses to start, with the reason, when its name would run another model's weights or a setting

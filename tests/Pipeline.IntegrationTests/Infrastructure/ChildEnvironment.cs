@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Diagnostics;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>Hands a test's settings to a child process (worker, <c>pipeline</c>) on top of the inherited environment.</summary>
 internal static class ChildEnvironment

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Diagnostics;
 using System.Text;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>The <c>pipeline</c> program as a real process (output redirected, so not a terminal), read while it runs.</summary>
 internal sealed class CliProcess : IDisposable

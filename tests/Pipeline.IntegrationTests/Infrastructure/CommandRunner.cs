@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Diagnostics;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>Runs a command from the repository root to completion and returns its exit code with stdout + stderr.</summary>
 internal static class CommandRunner

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Net;
 using System.Net.Sockets;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>A plain-http server on a free loopback port answering every GET with one body (or 404 when null).</summary>
 internal sealed class FileServer : IDisposable

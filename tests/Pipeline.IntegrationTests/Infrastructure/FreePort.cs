@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Net;
 using System.Net.Sockets;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 internal static class FreePort
 {

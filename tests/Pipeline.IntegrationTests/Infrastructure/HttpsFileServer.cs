@@ -1,11 +1,11 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// An https server on a free loopback port answering every GET with one body, one request per connection.

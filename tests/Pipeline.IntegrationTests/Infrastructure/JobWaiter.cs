@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using Pipeline.Common.Storage;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>Waiting for a job a worker process runs: polls its row until it is complete, failing at once if the worker died.</summary>
 internal static class JobWaiter

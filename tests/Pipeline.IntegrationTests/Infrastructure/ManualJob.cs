@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A job whose batches the test commits itself, for the <c>status</c> tests: the schema, a registered 4-dimension model and a

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Globalization;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>A scraped Prometheus text exposition, read series by series.</summary>
 public sealed class PrometheusText(string text)

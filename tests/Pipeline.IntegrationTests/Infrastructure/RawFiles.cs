@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Runtime.InteropServices;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Creates files and folders by byte name through libc, so names that are not UTF-8 (which no .NET string

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Net;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>Polls a worker's <c>/readyz</c> the way the kubelet does.</summary>
 internal static class ReadinessProbe

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Diagnostics;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The files scripts/references.sh writes (real torchvision exports, Pillow reference tensors) under the ignored

@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Scheduler.Hosting;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>The scheduler's services in-process, configured like the worker processes of the same test.</summary>
 internal static class SchedulerHarness

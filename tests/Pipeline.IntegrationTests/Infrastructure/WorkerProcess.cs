@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.Infrastructure;
-
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
 
 /// <summary>A real worker process (the built Pipeline.Worker.dll), stopped with SIGTERM like Kubernetes does.</summary>
 internal sealed partial class WorkerProcess : IAsyncDisposable

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.LiveOperations;
-
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Pipeline.Common.Sources;
@@ -7,6 +5,8 @@ using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
 using Xunit.Abstractions;
+
+namespace Pipeline.IntegrationTests.LiveOperations;
 
 /// <summary>
 /// The HNSW build after a model's first job, on a table large enough that the build takes a while: writes go on

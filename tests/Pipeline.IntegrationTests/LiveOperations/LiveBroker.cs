@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.LiveOperations;
-
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Pipeline.Common.Messaging;
 using Pipeline.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
+
+namespace Pipeline.IntegrationTests.LiveOperations;
 
 /// <summary>
 /// One model's queues on the shared broker, as an operator sees them across worker restarts: workers started one

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.LiveOperations;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Common.Messaging;
@@ -9,6 +7,8 @@ using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
+
+namespace Pipeline.IntegrationTests.LiveOperations;
 
 /// <summary>
 /// Every broker tunable changed as an operator would: a worker with the default declares the queues and stops, a

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.LiveOperations;
-
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.LiveOperations;
 
 /// <summary><c>status --wait</c> rides out a database restart (the <c>database</c> retry pipeline), like enqueue and the workers.</summary>
 public sealed class StatusWaitOutageTests

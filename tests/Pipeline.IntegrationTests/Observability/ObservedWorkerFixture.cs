@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Observability;
-
 using Microsoft.Extensions.Hosting;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.Observability;
 
 /// <summary>
 /// One real worker with its metrics listener on a free port and JSON logs with scopes, after two small

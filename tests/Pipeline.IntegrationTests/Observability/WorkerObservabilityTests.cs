@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Observability;
-
 using System.Net;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Observability;
 
 /// <summary>What Prometheus and the kubelet see of a real worker process.</summary>
 public sealed class WorkerObservabilityTests(ObservedWorkerFixture fixture) : IClassFixture<ObservedWorkerFixture>

@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Observability;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Observability;
 
 public sealed class WorkerShutdownProbeTests
 {

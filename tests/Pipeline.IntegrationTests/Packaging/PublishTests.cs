@@ -1,6 +1,6 @@
-namespace Pipeline.IntegrationTests.Packaging;
-
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Packaging;
 
 /// <summary>
 /// The container images' build stage runs scripts/publish.sh; this runs the same script (CPU) and

@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using System.Text.Json;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Results;
 
 [Collection(ResultsGroup.Name)]
 public sealed class DuplicatesCommandTests(ResultsFixture fixture)

@@ -1,9 +1,9 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using DuckDB.NET.Data;
 using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>Exports read back by independent readers: DuckDB for Parquet, the .npy header and bytes by hand.</summary>
 [Collection(ResultsGroup.Name)]

@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenCvSharp;
@@ -7,6 +5,8 @@ using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>
 /// One real worker on a fresh model, one folder job over the sample photos (without motorcycle_left.png, the query of

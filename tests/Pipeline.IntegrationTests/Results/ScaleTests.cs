@@ -1,5 +1,3 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using System.Globalization;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +5,8 @@ using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>
 /// Export and duplicates at scale on generated rows (deterministic vectors, no worker): 200,000 rows exported with

@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Playwright;
 using Pipeline.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>
 /// The page in a real browser: Debian's chromium (installed by scripts/test.sh) driven by Playwright's bundled node

@@ -1,10 +1,10 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>
 /// The jobs page's retry action: refused on the fixture's read-only server (Serve:AllowRetry off), and on a second

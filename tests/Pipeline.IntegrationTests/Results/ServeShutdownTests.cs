@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Results;
-
 using System.Diagnostics;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Results;
 
 /// <summary>Kubernetes stops a pod with SIGTERM: the page must end, cleanly, not wait for SIGKILL.</summary>
 public sealed class ServeShutdownTests

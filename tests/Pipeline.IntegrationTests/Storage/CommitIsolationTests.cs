@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 /// <summary>Rows Postgres refuses as data are split off the commit and recorded; their neighbours are stored.</summary>
 public sealed class CommitIsolationTests(StorageFixture fixture) : IClassFixture<StorageFixture>

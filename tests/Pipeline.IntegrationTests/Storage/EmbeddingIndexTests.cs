@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 /// <summary>The outcomes of <see cref="EmbeddingIndex.EnsureAsync"/> on small tables (the long builds are in LiveOperations).</summary>
 public sealed class EmbeddingIndexTests(StorageFixture fixture) : IClassFixture<StorageFixture>

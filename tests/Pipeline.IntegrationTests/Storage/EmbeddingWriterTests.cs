@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 public sealed class EmbeddingWriterTests(StorageFixture fixture) : IClassFixture<StorageFixture>
 {

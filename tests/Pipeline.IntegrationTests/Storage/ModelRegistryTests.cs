@@ -1,7 +1,7 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 public sealed class ModelRegistryTests(StorageFixture fixture) : IClassFixture<StorageFixture>
 {

@@ -1,9 +1,9 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 /// <summary>A data source on the real Postgres with the schema in place.</summary>
 public sealed class StorageFixture : IAsyncLifetime

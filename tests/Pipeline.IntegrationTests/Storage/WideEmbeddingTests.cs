@@ -1,8 +1,8 @@
-namespace Pipeline.IntegrationTests.Storage;
-
 using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests.Storage;
 
 /// <summary>Widths beyond what HNSW indexes on the column: binary-quantized index, exact re-rank; nothing truncated.</summary>
 public sealed class WideEmbeddingTests(StorageFixture fixture) : IClassFixture<StorageFixture>

@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Architecture;
-
 using Mono.Cecil;
 using Mono.Cecil.Cil;
+
+namespace Pipeline.UnitTests.Architecture;
 
 /// <summary>
 /// Which namespace uses which: an edge A → B when a type declared in A names a type declared in B anywhere in its

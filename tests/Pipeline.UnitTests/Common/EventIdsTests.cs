@@ -1,8 +1,8 @@
-namespace Pipeline.UnitTests.Common;
-
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Common;
+
+namespace Pipeline.UnitTests.Common;
 
 /// <summary>
 /// One event-id table (<see cref="EventIds"/>): every <c>[LoggerMessage]</c> of the programs takes its id from it, ids are

@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Common;
-
 using System.CodeDom.Compiler;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
@@ -15,6 +13,8 @@ using Pipeline.Scheduler.Serving;
 using Pipeline.UnitTests.Helm;
 using Pipeline.Worker;
 using Pipeline.Worker.Hosting;
+
+namespace Pipeline.UnitTests.Common;
 
 /// <summary>
 /// The one options pattern, over every options type the programs bind: a <c>SectionName</c>, one source-generated

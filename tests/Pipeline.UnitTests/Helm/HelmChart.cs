@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Helm;
-
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.UnitTests.Helm;
 
 /// <summary>
 /// The chart under helm/pipeline as files: parsed YAML for Chart.yaml and values.yaml, plain text for the

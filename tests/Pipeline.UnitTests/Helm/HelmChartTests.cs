@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Helm;
-
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +7,8 @@ using Pipeline.Scheduler;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Worker.Hosting;
 using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.UnitTests.Helm;
 
 /// <summary>
 /// What can be checked of the chart without helm: its YAML files parse, templates and values agree,

@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Helm;
-
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +7,8 @@ using Pipeline.Common;
 using Pipeline.Common.Hosting;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Worker.Hosting;
+
+namespace Pipeline.UnitTests.Helm;
 
 /// <summary>
 /// The <c>PIPELINE_…</c> variables a program reads, derived from what it registers: every options type

@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Inference;
-
 using Pipeline.Common.Inference;
+
+namespace Pipeline.UnitTests.Inference;
 
 /// <summary>
 /// Batch buffers on the CPU provider, bound (<c>OrtIoBinding</c>) and not: pinned managed memory, the same vectors as

@@ -1,11 +1,11 @@
-namespace Pipeline.UnitTests.Inference;
-
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.Onnx;
+
+namespace Pipeline.UnitTests.Inference;
 
 public sealed class ModelOptionsTests
 {

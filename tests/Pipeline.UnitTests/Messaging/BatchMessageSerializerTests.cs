@@ -1,9 +1,9 @@
-namespace Pipeline.UnitTests.Messaging;
-
 using System.Text;
 using System.Text.Json;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.UnitTests.Messaging;
 
 public sealed class BatchMessageSerializerTests
 {

@@ -1,8 +1,8 @@
-namespace Pipeline.UnitTests.Messaging;
-
 using System.Text;
 using Pipeline.Common.Messaging;
 using RabbitMQ.Client;
+
+namespace Pipeline.UnitTests.Messaging;
 
 public sealed class DeadLettersTests
 {

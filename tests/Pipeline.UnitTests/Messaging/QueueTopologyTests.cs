@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Messaging;
-
 using Pipeline.Common.Messaging;
+
+namespace Pipeline.UnitTests.Messaging;
 
 public sealed class QueueTopologyTests
 {

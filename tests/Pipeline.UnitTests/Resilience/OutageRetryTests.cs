@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Resilience;
-
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -10,6 +8,8 @@ using Pipeline.Common.Storage;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.UnitTests.Resilience;
 
 /// <summary>The outage retry pipelines on a fake clock: jittered exponential back-off, the tolerance, what is an outage.</summary>
 public sealed class OutageRetryTests

@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Scheduler;
-
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -7,6 +5,8 @@ using Pipeline.Common;
 using Pipeline.Scheduler;
 using Pipeline.Scheduler.Cli;
 using RabbitMQ.Client.Exceptions;
+
+namespace Pipeline.UnitTests.Scheduler;
 
 public sealed class CliErrorsTests
 {

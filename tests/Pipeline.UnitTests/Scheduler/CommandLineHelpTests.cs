@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Scheduler;
-
 using Pipeline.Scheduler;
 using Pipeline.Scheduler.Cli;
+
+namespace Pipeline.UnitTests.Scheduler;
 
 /// <summary>The help text a person reads, from the real command line run in-process (no services needed).</summary>
 public sealed class CommandLineHelpTests

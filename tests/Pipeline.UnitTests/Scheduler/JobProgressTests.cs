@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Scheduler;
-
 using Pipeline.Common.Storage;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.UnitTests.Scheduler;
 
 public sealed class JobProgressTests
 {

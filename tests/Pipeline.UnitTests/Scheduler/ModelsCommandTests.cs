@@ -1,9 +1,9 @@
-namespace Pipeline.UnitTests.Scheduler;
-
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Scheduler;
 using Pipeline.Scheduler.Cli;
 using Pipeline.UnitTests.Inference;
+
+namespace Pipeline.UnitTests.Scheduler;
 
 /// <summary><c>pipeline models</c> run in-process: neither command needs a service.</summary>
 public sealed class ModelsCommandTests

@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Scheduler;
-
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.UnitTests.Scheduler;
 
 /// <summary>What <c>--follow</c> writes: one redrawn line on a terminal, plain lines in a log.</summary>
 public sealed class ProgressDisplayTests

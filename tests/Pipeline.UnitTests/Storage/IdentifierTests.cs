@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Storage;
-
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.UnitTests.Storage;
 
 /// <summary>Model ids name tables and queues: every way in validates them.</summary>
 public sealed class IdentifierTests

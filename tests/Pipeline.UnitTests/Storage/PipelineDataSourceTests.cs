@@ -1,8 +1,8 @@
-namespace Pipeline.UnitTests.Storage;
-
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.UnitTests.Storage;
 
 public sealed class PipelineDataSourceTests
 {

@@ -1,8 +1,8 @@
-namespace Pipeline.UnitTests.Storage;
-
 using System.Text;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.UnitTests.Storage;
 
 public sealed class StoredTextTests
 {

@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Storage;
-
 using Pipeline.Common.Storage;
+
+namespace Pipeline.UnitTests.Storage;
 
 public sealed class VectorColumnTypeTests
 {

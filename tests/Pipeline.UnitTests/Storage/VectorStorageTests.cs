@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Storage;
-
 using Pipeline.Common;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.UnitTests.Storage;
 
 public sealed class VectorStorageTests
 {

@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Microsoft.Extensions.Logging;
+
+namespace Pipeline.UnitTests.Worker;
 
 /// <summary>Keeps formatted log lines so a test can see what an operator would read.</summary>
 internal sealed class CollectingLogger : ILogger

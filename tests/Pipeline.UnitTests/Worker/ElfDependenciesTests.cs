@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Worker;
-
 using System.Diagnostics;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class ElfDependenciesTests
 {

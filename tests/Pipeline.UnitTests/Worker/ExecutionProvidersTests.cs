@@ -1,9 +1,9 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Inference;
 using Pipeline.UnitTests.Inference;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class ExecutionProvidersTests
 {

@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Pipeline.UnitTests.Inference;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 /// <summary>Two batches in flight over the bundled model on the CPU provider, as the inference stage runs them.</summary>
 public sealed class InFlightBatchesTests(BundledBackboneFixture fixture) : IClassFixture<BundledBackboneFixture>

@@ -1,10 +1,10 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.Worker;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class InFlightMessageTests
 {

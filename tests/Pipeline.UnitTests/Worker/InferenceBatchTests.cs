@@ -1,7 +1,7 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Pipeline.UnitTests.Inference;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class InferenceBatchTests(BundledBackboneFixture fixture) : IClassFixture<BundledBackboneFixture>
 {

@@ -1,9 +1,9 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Inference;
 using Pipeline.UnitTests.Inference;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 /// <summary>
 /// A GPU provider that cannot load, on the CPU build of ONNX Runtime the tests run on (no CUDA entry points): what the

@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Worker;
-
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
@@ -13,6 +11,8 @@ using Pipeline.Worker;
 using Pipeline.Worker.Inference;
 using Pipeline.Worker.Observability;
 using Pipeline.Worker.Stages;
+
+namespace Pipeline.UnitTests.Worker;
 
 /// <summary>
 /// The worker's stages alone: real decoding of in-memory images, an embedder that records its batches, a sink that

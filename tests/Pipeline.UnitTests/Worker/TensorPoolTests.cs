@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Pipeline.Worker.Decoding;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class TensorPoolTests
 {

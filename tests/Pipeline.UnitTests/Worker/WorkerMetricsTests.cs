@@ -1,10 +1,10 @@
-namespace Pipeline.UnitTests.Worker;
-
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Pipeline.Common;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Observability;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class WorkerMetricsTests
 {

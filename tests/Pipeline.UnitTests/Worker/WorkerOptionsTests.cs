@@ -1,5 +1,3 @@
-namespace Pipeline.UnitTests.Worker;
-
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Worker;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Inference;
+
+namespace Pipeline.UnitTests.Worker;
 
 public sealed class WorkerOptionsTests
 {

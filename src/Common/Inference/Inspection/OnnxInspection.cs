@@ -1,7 +1,7 @@
-namespace Pipeline.Common.Inference.Inspection;
-
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
+
+namespace Pipeline.Common.Inference.Inspection;
 
 /// <summary>What <see cref="OnnxInspector"/> found in an ONNX file.</summary>
 /// <param name="Layout">The image input's layout as its shape shows it; null when the shape does not say.</param>

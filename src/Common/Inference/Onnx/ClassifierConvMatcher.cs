@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
 /// A classifier that sits before the global pooling (torchvision SqueezeNet: Dropout → Conv 1×1 to the class count →

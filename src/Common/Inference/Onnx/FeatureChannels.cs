@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>Finds a feature map's channel count without running the model.</summary>
 /// <remarks>

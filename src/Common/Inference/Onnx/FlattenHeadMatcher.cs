@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
 /// Recognises a head with no global pooling (Keras VGG16/19, torchvision AlexNet/VGG): the last feature map is

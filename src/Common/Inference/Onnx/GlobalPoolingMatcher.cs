@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>Recognises the global pooling forms exporters emit before a classifier.</summary>
 internal static class GlobalPoolingMatcher

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>What head removal did to a classifier graph: where features now come out and what was cut.</summary>
 /// <param name="FeatureOutput">The graph's single remaining output.</param>

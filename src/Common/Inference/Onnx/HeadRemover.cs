@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
 /// Turns a classifier into a backbone (Keras <c>include_top=False</c>): the graph's single output becomes the

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>Tells NCHW from NHWC by where the 3 colour channels sit in a 4-D image input.</summary>
 internal static class InputLayout

@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
 /// Heads that layer-normalise the pooled vector, as Keras' ConvNeXt does. Its <c>include_top=True</c> head is

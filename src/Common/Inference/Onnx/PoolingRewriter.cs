@@ -1,6 +1,6 @@
-namespace Pipeline.Common.Inference.Onnx;
-
 using Pipeline.Common.Decoding;
+
+namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
 /// Makes global pooling inside the graph pool as the pipeline was asked to (avg, max or GeM), for heads that

@@ -1,8 +1,8 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Scheduler.Duplicates;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>Near-duplicate groups of a model as contact sheets (the same groups <c>pipeline duplicates</c> writes).</summary>
 internal static class DuplicatesPage

@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Pipeline.Common.Sources;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>
 /// Small helpers shared by the server-rendered pages. Everything from the database or the request is encoded here,

@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Text;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>One job: its counts (refreshed live from <c>/api/jobs/{id}</c>) and its failures grouped by reason, with thumbnails.</summary>
 internal static class JobPage

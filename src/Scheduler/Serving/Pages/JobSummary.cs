@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Status;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>A job as the API and the live-refreshing pages see it (counts as in <c>pipeline status</c>; source redacted).</summary>
 /// <param name="Fraction">Done out of total, 0 to 1; null while the scheduler still lists the source.</param>

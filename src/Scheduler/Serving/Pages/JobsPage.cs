@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Text;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>The jobs with state and progress; the rows refresh from <c>/api/jobs</c> every two seconds.</summary>
 internal static class JobsPage

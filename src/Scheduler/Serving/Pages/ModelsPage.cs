@@ -1,10 +1,10 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Globalization;
 using System.Text;
 using Pipeline.Common;
 using Pipeline.Common.Inference.Catalogue;
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>The registered models (weights, preprocessing, pooling, width, rows, index) and the backbone catalogue.</summary>
 internal static class ModelsPage

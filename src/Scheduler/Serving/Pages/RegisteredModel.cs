@@ -1,6 +1,6 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using Pipeline.Common.Storage;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>A row of the <c>models</c> table with what the pages show about its vectors.</summary>
 /// <param name="Rows">Stored vectors (exact below a million, else the planner's estimate); <see cref="NotReadable"/> when this role may not read the table.</param>

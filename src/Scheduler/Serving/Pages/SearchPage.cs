@@ -1,7 +1,7 @@
-namespace Pipeline.Scheduler.Serving.Pages;
-
 using System.Globalization;
 using System.Text;
+
+namespace Pipeline.Scheduler.Serving.Pages;
 
 /// <summary>
 /// Upload an image or pick a stored one; the top-k neighbours as a grid of thumbnails with cosine distances and URIs.

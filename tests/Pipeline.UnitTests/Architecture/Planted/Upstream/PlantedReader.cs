@@ -1,6 +1,6 @@
-namespace Pipeline.UnitTests.Architecture.Planted.Upstream;
-
 using Pipeline.UnitTests.Architecture.Planted.Downstream;
+
+namespace Pipeline.UnitTests.Architecture.Planted.Upstream;
 
 /// <summary>Half of a planted cycle (<see cref="DependencyCheckTests"/>): uses Downstream only inside a method body.</summary>
 internal static class PlantedReader
