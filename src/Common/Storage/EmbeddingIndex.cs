@@ -122,7 +122,8 @@ public static class EmbeddingIndex
     {
         // The lock key is a value, so a parameter; identifiers cannot be, and the table name is validated by ModelIdentity.
         await using var command = new NpgsqlCommand(
-            wait ? "SELECT pg_advisory_lock(hashtext($1)), true" : "SELECT pg_try_advisory_lock(hashtext($1))", connection) { CommandTimeout = 0 };
+            wait ? "SELECT pg_advisory_lock(hashtext($1)), true" : "SELECT pg_try_advisory_lock(hashtext($1))", connection);
+        command.CommandTimeout = 0;
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -138,7 +138,8 @@ public sealed class IndexBuildTests(ITestOutputHelper output)
             SELECT 'file:///synthetic/' || i, 'synthetic', gen_random_uuid(), $1,
                    (SELECT array_agg(random()::real) FROM generate_series(1, 1280) WHERE i > 0)::vector
             FROM generate_series(1, {SyntheticRows}) AS i
-            """, connection) { CommandTimeout = 600 };
+            """, connection);
+        command.CommandTimeout = 600;
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = modelId });
         await command.ExecuteNonQueryAsync();
     }
