@@ -10,7 +10,7 @@ public sealed class JobStore(PipelineDataSource dataSource)
     {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            
+
             """
             WITH abandoned AS (
                 -- An earlier run of the same enqueue that died mid-way: this run takes over its work (dedup skips what is done).

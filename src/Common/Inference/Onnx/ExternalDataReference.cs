@@ -28,10 +28,18 @@ internal sealed record ExternalDataReference(string Path, long Offset, long Leng
         {
             switch (entry.Key)
             {
-                case "location": location = entry.Value; break;
-                case "offset": offset = entry.Value; break;
-                case "length": length = entry.Value; break;
-                case "checksum": checksum = entry.Value; break;
+                case "location":
+                    location = entry.Value;
+                    break;
+                case "offset":
+                    offset = entry.Value;
+                    break;
+                case "length":
+                    length = entry.Value;
+                    break;
+                case "checksum":
+                    checksum = entry.Value;
+                    break;
             }
         }
 
