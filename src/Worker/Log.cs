@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging;
 using Pipeline.Common;
-using Pipeline.Common.Sources;
 
 namespace Pipeline.Worker;
 

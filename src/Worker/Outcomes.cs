@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;

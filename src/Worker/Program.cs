@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Inference;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Storage;
 

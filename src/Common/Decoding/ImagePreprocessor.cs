@@ -1,6 +1,5 @@
 using System.Globalization;
 using OpenCvSharp;
-using Pipeline.Common.Sources;
 
 namespace Pipeline.Common.Decoding;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference.Onnx;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Pgvector.Npgsql;
 
 namespace Pipeline.Common.Storage;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Sources;
-using Pipeline.Scheduler.Cli;
 using Pipeline.Scheduler.Enqueueing;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Indexing;

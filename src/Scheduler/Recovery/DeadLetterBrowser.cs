@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
-using Pipeline.Common.Sources;
-using Pipeline.Common.Storage;
 using RabbitMQ.Client;
 
 namespace Pipeline.Scheduler.Recovery;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Messaging;
-using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 
 namespace Pipeline.Scheduler.Recovery;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Pipeline.Common;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Messaging;
-using Pipeline.Common.Sources;
 using Pipeline.Scheduler.Status;
 
 namespace Pipeline.Scheduler.Recovery;

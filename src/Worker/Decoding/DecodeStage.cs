@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Sources;
 using Pipeline.Worker.Observability;
 
 namespace Pipeline.Worker.Decoding;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Inference;
 

@@ -1,5 +1,4 @@
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Inference;
 
 namespace Pipeline.Worker.Inference;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common;
 using Pipeline.Common.Messaging;

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
 using Pipeline.Worker.Observability;
 using RabbitMQ.Client;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Pipeline.Common.Messaging;
 
 namespace Pipeline.Worker.Observability;

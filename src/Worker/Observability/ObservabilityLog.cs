@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Pipeline.Common;
 
 namespace Pipeline.Worker.Observability;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Pipeline.Common;
-using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Prometheus;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.Worker.Observability;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pipeline.Common.Storage;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using Pipeline.UnitTests.Inference;
+using Xunit.Abstractions;
 
 namespace Pipeline.IntegrationTests.Decoding;
 

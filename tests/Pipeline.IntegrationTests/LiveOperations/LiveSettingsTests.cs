@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Text;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
 using Pipeline.Scheduler.Enqueueing;
-using RabbitMQ.Client;
 using Xunit.Abstractions;
 
 namespace Pipeline.IntegrationTests.LiveOperations;

@@ -1,5 +1,4 @@
 using System.Net;
-using Pipeline.IntegrationTests.Infrastructure;
 
 namespace Pipeline.IntegrationTests.Observability;
 

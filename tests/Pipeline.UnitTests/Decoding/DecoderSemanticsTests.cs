@@ -1,6 +1,5 @@
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Sources;
 
 namespace Pipeline.UnitTests.Decoding;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common.Messaging;
-using Pipeline.Scheduler;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Worker.Hosting;
 using YamlDotNet.RepresentationModel;

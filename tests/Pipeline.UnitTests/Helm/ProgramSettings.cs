@@ -1,10 +1,8 @@
 using System.Collections;
 using System.Reflection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Common;
-using Pipeline.Common.Hosting;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Worker.Hosting;
 

@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using Pipeline.Common.Inference;
 using Pipeline.UnitTests.Inference;
 using Pipeline.Worker.Inference;

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Common;
 using Pipeline.Common.Decoding;
-using Pipeline.Common.Inference;
 using Pipeline.Common.Messaging;
 using Pipeline.Common.Sources;
 using Pipeline.UnitTests.Decoding;

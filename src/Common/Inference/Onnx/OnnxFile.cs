@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pipeline.Common.Inference.Onnx;
 
 /// <summary>
