@@ -49,7 +49,7 @@ internal sealed class BenchReport(BenchOptions options, string machine)
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        Line(text, $"Benchmark run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; bundled MobileNetV2 (int8, CPU), "
+        text.AppendLine(CultureInfo.InvariantCulture, $"Benchmark run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; bundled MobileNetV2 (int8, CPU), "
             + $"batch {options.BatchSize}{(options.Smoke ? "; SMOKE SIZES, numbers meaningless" : string.Empty)}");
         if (options.WorkerSettings.Count > 0)
         {
@@ -82,7 +82,7 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
         if (EndToEnd is { } e2e)
         {
-            Line(text, $"| 3. end-to-end job, {e2e.Job.Items:N0} photos (scheduler → RabbitMQ → worker → Postgres) | "
+            text.AppendLine(CultureInfo.InvariantCulture, $"| 3. end-to-end job, {e2e.Job.Items:N0} photos (scheduler → RabbitMQ → worker → Postgres) | "
                 + $"{e2e.Job.PerSecond:F1} img/s in {e2e.Job.Elapsed.TotalSeconds:F1} s |");
             if (EfficiencyOfIdeal is { } ratio)
             {
@@ -99,16 +99,16 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
         if (EndToEndLarge is { } large)
         {
-            Line(text, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s"
+            text.AppendLine(CultureInfo.InvariantCulture, $"| end-to-end job, {large.Job.Items:N0} photos | {large.Job.PerSecond:F1} img/s in {large.Job.Elapsed.TotalSeconds:F1} s"
                 + $"{(Ideal is { } i ? $" ({large.Job.PerSecond / i:F2} × ideal)" : string.Empty)} |");
             Line(text, $"| machine CPU over the {large.Job.Items:N0}-photo job | {large.Cpu} |");
-            Line(text, $"| worker peak RSS, {large.Job.Items:N0} photos | {Mib(large.WorkerPeakResidentBytes)}"
+            text.AppendLine(CultureInfo.InvariantCulture, $"| worker peak RSS, {large.Job.Items:N0} photos | {Mib(large.WorkerPeakResidentBytes)}"
                 + $"{(ResidentGrowth is { } growth ? $" ({growth:+0.0%;-0.0%} vs {EndToEnd!.Job.Items:N0})" : string.Empty)} |");
         }
 
         if (SamplesDecode is { } samplesDecode)
         {
-            Line(text, $"| 2b. decode + preprocess alone, README sample photos ({samplesDecode.Items:N0}, 352×448 to 1352×900, "
+            text.AppendLine(CultureInfo.InvariantCulture, $"| 2b. decode + preprocess alone, README sample photos ({samplesDecode.Items:N0}, 352×448 to 1352×900, "
                 + $"JPEG and PNG) | {samplesDecode.PerSecond:F1} img/s |");
         }
 
@@ -119,7 +119,7 @@ internal sealed class BenchReport(BenchOptions options, string machine)
 
         if (SamplesEndToEnd is { } samples)
         {
-            Line(text, $"| 5. end-to-end job, {samples.Job.Items:N0} sample photos (repeated, distinct URIs) | "
+            text.AppendLine(CultureInfo.InvariantCulture, $"| 5. end-to-end job, {samples.Job.Items:N0} sample photos (repeated, distinct URIs) | "
                 + $"{samples.Job.PerSecond:F1} img/s in {samples.Job.Elapsed.TotalSeconds:F1} s"
                 + $"{(SamplesIdeal is { } si ? $" ({samples.Job.PerSecond / si:F2} × ideal)" : string.Empty)} |");
             Line(text, $"| worker peak RSS, {samples.Job.Items:N0} sample photos | {Mib(samples.WorkerPeakResidentBytes)} |");
@@ -129,7 +129,7 @@ internal sealed class BenchReport(BenchOptions options, string machine)
         {
             if (enqueue is not null)
             {
-                Line(text, $"| scheduler enqueue, {enqueue.Job.Items:N0} manifest URIs, {enqueue.Messages:N0} messages with confirms | "
+                text.AppendLine(CultureInfo.InvariantCulture, $"| scheduler enqueue, {enqueue.Job.Items:N0} manifest URIs, {enqueue.Messages:N0} messages with confirms | "
                     + $"{enqueue.Job.PerSecond:N0} URIs/s ({enqueue.Process.PerSecond:N0} counting process start)"
                     + $", peak RSS {Mib(enqueue.PeakResidentBytes)} |");
             }
