@@ -12,7 +12,9 @@ public static class EventIds
     /// <summary>1000–1999: listing and fetching images (files, http, Azure Blob).</summary>
     public static class Sources
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 1000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 1999;
 
         /// <summary>Debug: an http fetch is retried after a transient error.</summary>
@@ -25,14 +27,18 @@ public static class EventIds
     /// <summary>2000–2999: decoding and preprocessing (none logged yet: a bad image is a recorded failure, see 6002).</summary>
     public static class Decoding
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 2000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 2999;
     }
 
     /// <summary>3000–3999: the model: files, head removal, ONNX Runtime execution providers.</summary>
     public static class Inference
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 3000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 3999;
 
         /// <summary>Information: a model URL was found in the cache.</summary>
@@ -63,7 +69,9 @@ public static class EventIds
     /// <summary>4000–4999: Postgres: commits, jobs, the HNSW index.</summary>
     public static class Storage
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 4000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 4999;
 
         /// <summary>Debug: a write transaction committed.</summary>
@@ -91,7 +99,9 @@ public static class EventIds
     /// <summary>5000–5999: RabbitMQ: queues, retries, dead letters.</summary>
     public static class Messaging
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 5000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 5999;
 
         /// <summary>Warning: a queue declared by an earlier version is used with its old arguments.</summary>
@@ -116,7 +126,9 @@ public static class EventIds
     /// <summary>6000–6999: the worker's host: start, per-image outcomes, drain, stop.</summary>
     public static class WorkerHost
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 6000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 6999;
 
         /// <summary>Information: the worker consumes (model, queue, batch, prefetch).</summary>
@@ -138,7 +150,9 @@ public static class EventIds
     /// <summary>7000–7999: metrics and health listeners.</summary>
     public static class Observability
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 7000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 7999;
 
         /// <summary>Information: the metrics and health listener is up.</summary>
@@ -148,14 +162,18 @@ public static class EventIds
     /// <summary>8000–8999: the <c>pipeline</c> command (none logged yet: it reports on the console).</summary>
     public static class Scheduler
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 8000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 8999;
     }
 
     /// <summary>9000–9999: <c>pipeline serve</c> (none logged yet).</summary>
     public static class Serving
     {
+        /// <summary>The area\'s first id.</summary>
         public const int First = 9000;
+        /// <summary>The area\'s last id.</summary>
         public const int Last = 9999;
     }
 }

@@ -6,7 +6,7 @@ namespace Pipeline.Common;
 
 /// <summary>
 /// The one way the programs register a settings section: bound with <see cref="KnownSettingsExtensions.BindKnown{TOptions}"/>
-/// (misspelt keys refused), validated by <typeparamref name="TValidator"/> (the options type's <c>[OptionsValidator]</c>
+/// (misspelt keys refused), validated by a <c>TValidator</c> (the options type's <c>[OptionsValidator]</c>
 /// source-generated validator: its DataAnnotations ranges and its <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
 /// cross-field rules) and checked at start-up (<c>ValidateOnStart</c>), so a bad setting stops the program before any work.
 /// </summary>

@@ -5,7 +5,8 @@ namespace Pipeline.Worker;
 /// <summary>Source-generated log messages of the worker. URIs are logged without query strings (SAS tokens).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventIds.WorkerHost.Ready, LogLevel.Information, "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
+    [LoggerMessage(EventIds.WorkerHost.Ready, LogLevel.Information,
+        "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
     public static partial void Ready(ILogger logger, string modelId, int dims, string sha256, string queue, int batchSize, int prefetch);
 
     [LoggerMessage(EventIds.Inference.HeadRemoved, LogLevel.Information, "Head removed: {Cut}")]
@@ -38,7 +39,8 @@ internal static partial class Log
     [LoggerMessage(EventIds.WorkerHost.Stopped, LogLevel.Information, "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(EventIds.Storage.IndexFailed, LogLevel.Error, "Building the HNSW index failed; it is retried when the next job completes, when a worker starts, or by `pipeline index`")]
+    [LoggerMessage(EventIds.Storage.IndexFailed, LogLevel.Error,
+        "Building the HNSW index failed; it is retried when the next job completes, when a worker starts, or by `pipeline index`")]
     public static partial void IndexFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventIds.Messaging.MessageDeferred, LogLevel.Warning, "Message {JobId}/{BatchNo} sent to {Queue} (attempt {Attempt})")]
@@ -53,10 +55,12 @@ internal static partial class Log
     [LoggerMessage(EventIds.Inference.InferenceProvider, LogLevel.Information, "Inference runs on {Provider}")]
     public static partial void InferenceProvider(ILogger logger, string provider);
 
-    [LoggerMessage(EventIds.Messaging.DeadLetterSettled, LogLevel.Warning, "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
+    [LoggerMessage(EventIds.Messaging.DeadLetterSettled, LogLevel.Warning,
+        "Dead letter {JobId}/{BatchNo} settled: {Images} images recorded as DeadLettered failures ({Reason})")]
     public static partial void DeadLetterSettled(ILogger logger, Guid jobId, int batchNo, int images, string reason);
 
-    [LoggerMessage(EventIds.Messaging.DeadLetterDeferred, LogLevel.Error, "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
+    [LoggerMessage(EventIds.Messaging.DeadLetterDeferred, LogLevel.Error,
+        "A dead letter could not be settled yet ({Reason}); it stays in the dead-letter queue")]
     public static partial void DeadLetterDeferred(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(EventIds.Storage.IndexEnsured, LogLevel.Information, "HNSW index: {Outcome} in {Elapsed}")]
@@ -65,6 +69,7 @@ internal static partial class Log
     [LoggerMessage(EventIds.Storage.IndexProgress, LogLevel.Information, "HNSW index build: {Progress}")]
     public static partial void IndexProgress(ILogger logger, string progress);
 
-    [LoggerMessage(EventIds.Storage.IndexCancelled, LogLevel.Warning, "HNSW index build cancelled by the shutdown; the next worker or `pipeline index` rebuilds it")]
+    [LoggerMessage(EventIds.Storage.IndexCancelled, LogLevel.Warning,
+        "HNSW index build cancelled by the shutdown; the next worker or `pipeline index` rebuilds it")]
     public static partial void IndexCancelled(ILogger logger);
 }

@@ -52,7 +52,7 @@ public sealed class BackboneBatch : IDisposable
     public bool UsesIoBinding => _binding is not null;
 
     /// <summary>
-    /// <see cref="Capacity"/> × <see cref="PreprocessSpec.TensorLength"/> floats in the model's layout: the caller
+    /// <see cref="Capacity"/> × <see cref="Decoding.PreprocessSpec.TensorLength"/> floats in the model's layout: the caller
     /// writes tensor i at i × TensorLength, then calls <see cref="Run"/>.
     /// </summary>
     public Span<float> Inputs => _inputs.Span;

@@ -5,6 +5,7 @@ namespace Pipeline.Common.Inference;
 /// <summary>ONNX Runtime tuning for a <see cref="Backbone"/>.</summary>
 public sealed record BackboneOptions
 {
+    /// <summary>ONNX Runtime's defaults: threads picked by ONNX Runtime, no spinning.</summary>
     public static BackboneOptions Default { get; } = new();
 
     /// <summary>Threads one inference may use; 0 lets ONNX Runtime pick (one per physical core).</summary>

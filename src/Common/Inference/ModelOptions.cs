@@ -12,12 +12,16 @@ namespace Pipeline.Common.Inference;
 /// </summary>
 public sealed class ModelOptions : IValidatableObject
 {
+    /// <summary>The settings section, <c>Model</c>.</summary>
     public const string SectionName = "Model";
 
+    /// <summary>Id of the bundled model (MobileNetV2, ONNX Model Zoo, int8).</summary>
     public const string BundledId = "mobilenetv2";
 
+    /// <summary>File name of the bundled model under <c>models/</c>.</summary>
     public const string BundledFile = "mobilenetv2-12-int8.onnx";
 
+    /// <summary>Lower-case hex sha256 of the bundled model file, checked at every load.</summary>
     public const string BundledSha256 = "83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f";
 
     private const string IdPattern = "^[a-z][a-z0-9_]{0,39}$";
@@ -186,6 +190,9 @@ public sealed class ModelOptions : IValidatableObject
         };
     }
 
+    /// <summary>Cross-field rules, run by the source-generated validator at start-up.</summary>
+    /// <param name="validationContext">The options instance's validation context.</param>
+    /// <returns>One result per broken rule, naming the settings involved.</returns>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(Backbone) && Backbone != BackboneCatalogue.Custom && BackboneCatalogue.Find(Backbone) is null)

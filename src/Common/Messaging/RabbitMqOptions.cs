@@ -6,6 +6,7 @@ namespace Pipeline.Common.Messaging;
 /// <summary>Broker connection and queue naming. Bound from the <c>RabbitMq</c> section.</summary>
 public sealed class RabbitMqOptions : IValidatableObject
 {
+    /// <summary>The settings section, <c>RabbitMq</c>.</summary>
     public const string SectionName = "RabbitMq";
 
     /// <summary>

@@ -6,6 +6,7 @@ namespace Pipeline.Common.Sources;
 /// <summary>Azure Blob access (configuration section <c>Blob</c>, e.g. env <c>PIPELINE_Blob__ConnectionString</c>).</summary>
 public sealed class BlobOptions : IValidatableObject
 {
+    /// <summary>The settings section, <c>Blob</c>.</summary>
     public const string SectionName = "Blob";
 
     /// <summary>

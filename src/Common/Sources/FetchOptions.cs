@@ -5,6 +5,7 @@ namespace Pipeline.Common.Sources;
 /// <summary>Limits and retry policy for reading images (configuration section <c>Fetch</c>).</summary>
 public sealed class FetchOptions : IValidatableObject
 {
+    /// <summary>The settings section, <c>Fetch</c>.</summary>
     public const string SectionName = "Fetch";
 
     /// <summary>

@@ -11,6 +11,7 @@ namespace Pipeline.Common.Sources;
 /// </summary>
 public sealed partial class UriPolicyOptions : IValidatableObject
 {
+    /// <summary>The settings section, <c>UriPolicy</c>.</summary>
     public const string SectionName = "UriPolicy";
 
     /// <summary>The schemes that exist: a blob URL counts as its http(s) scheme.</summary>

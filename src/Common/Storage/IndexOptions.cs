@@ -5,6 +5,7 @@ namespace Pipeline.Common.Storage;
 /// <summary>HNSW index builds (<see cref="EmbeddingIndex"/>). Bound from the <c>Index</c> section.</summary>
 public sealed class IndexOptions
 {
+    /// <summary>The settings section, <c>Index</c>.</summary>
     public const string SectionName = "Index";
 
     /// <summary>

@@ -5,6 +5,7 @@ namespace Pipeline.Common.Storage;
 /// <summary>Database connection. Bound from the <c>Postgres</c> section; the password comes from the environment only.</summary>
 public sealed class PostgresOptions
 {
+    /// <summary>The settings section, <c>Postgres</c>.</summary>
     public const string SectionName = "Postgres";
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Pipeline.Benchmarks.Inference;
 /// <summary>
 /// The model's limit: full batches of real, already preprocessed images through the worker's own batch path
 /// (<see cref="InFlightBatches"/> of <see cref="InferenceBatch"/>: each decoded tensor copied once into a pinned batch
-/// buffer, the zero-copy run, in-graph pooling, L2, the vectors read back; <paramref name="batchesInFlight"/> buffers,
+/// buffer, the zero-copy run, in-graph pooling, L2, the vectors read back; the worker's number of buffers,
 /// so the next batch is staged while one runs), nothing else running. The session is set up as the worker sets up its own.
 /// </summary>
 internal static class InferenceBenchmark

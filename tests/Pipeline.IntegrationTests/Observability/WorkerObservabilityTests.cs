@@ -52,7 +52,9 @@ public sealed class WorkerObservabilityTests(ObservedWorkerFixture fixture) : IC
     [Fact]
     public void JsonLogs_ImageFailure_CarryTheJobAndMessageScope()
     {
-        var line = fixture.WorkerLog.Split('\n').First(l => l.Contains($"\"EventId\":{Pipeline.Common.EventIds.WorkerHost.ImageFailed},", StringComparison.Ordinal) && l.Contains(fixture.FolderJobId.ToString(), StringComparison.Ordinal));
+        var line = fixture.WorkerLog.Split('\n').First(l =>
+            l.Contains($"\"EventId\":{Pipeline.Common.EventIds.WorkerHost.ImageFailed},", StringComparison.Ordinal)
+            && l.Contains(fixture.FolderJobId.ToString(), StringComparison.Ordinal));
 
         Assert.StartsWith("{", line, StringComparison.Ordinal);
         Assert.Contains($"\"Scopes\":[{{\"Message\":\"message {fixture.FolderJobId}/", line, StringComparison.Ordinal);

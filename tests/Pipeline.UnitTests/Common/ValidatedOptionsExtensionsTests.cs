@@ -82,14 +82,26 @@ public sealed class ValidatedOptionsExtensionsTests
     }
 
     [Theory]
-    [InlineData("Fetch:HttpMaxRetryDelay, Fetch:HttpRetryDelay: HttpMaxRetryDelay (00:00:01) must be at least HttpRetryDelay (00:00:02)", "Fetch:HttpRetryDelay", "00:00:02", "Fetch:HttpMaxRetryDelay", "00:00:01")]
-    [InlineData("Blob:MaxRetryDelay, Blob:RetryDelay: MaxRetryDelay (00:00:01) must be at least RetryDelay (00:00:02)", "Blob:RetryDelay", "00:00:02", "Blob:MaxRetryDelay", "00:00:01")]
+    [InlineData(
+        "Fetch:HttpMaxRetryDelay, Fetch:HttpRetryDelay: HttpMaxRetryDelay (00:00:01) must be at least HttpRetryDelay (00:00:02)",
+        "Fetch:HttpRetryDelay", "00:00:02", "Fetch:HttpMaxRetryDelay", "00:00:01")]
+    [InlineData(
+        "Blob:MaxRetryDelay, Blob:RetryDelay: MaxRetryDelay (00:00:01) must be at least RetryDelay (00:00:02)",
+        "Blob:RetryDelay", "00:00:02", "Blob:MaxRetryDelay", "00:00:01")]
     [InlineData("RabbitMq:Uri: The Tls* settings need an amqps:// URI.", "RabbitMq:TlsServerName", "mq.internal", "RabbitMq:Uri", "amqp://127.0.0.1/")]
-    [InlineData("RabbitMq:TlsClientCertificateFile, RabbitMq:TlsClientKeyFile: TlsClientCertificateFile and TlsClientKeyFile go together.", "RabbitMq:TlsClientKeyFile", "/nonexistent.key", "RabbitMq:Uri", "amqps://127.0.0.1/")]
+    [InlineData(
+        "RabbitMq:TlsClientCertificateFile, RabbitMq:TlsClientKeyFile: TlsClientCertificateFile and TlsClientKeyFile go together.",
+        "RabbitMq:TlsClientKeyFile", "/nonexistent.key", "RabbitMq:Uri", "amqps://127.0.0.1/")]
     [InlineData("Serve:Host: 'example.com' must be an IP address, 'localhost' or '*'.", "Serve:Host", "example.com", "Serve:Port", "8080")]
-    [InlineData("Model:ResizeShortSide, Model:InputSize: ResizeShortSide 200 is smaller than InputSize 224: nothing to crop.", "Model:InputSize", "224", "Model:ResizeShortSide", "200")]
-    [InlineData("Inference:Fp16, Inference:ExecutionProvider: Fp16 builds float16 TensorRT engines", "Inference:Fp16", "true", "Inference:ExecutionProvider", "Cpu")]
-    [InlineData("UriPolicy:AllowedFileRoots: Entries must be absolute paths.", "UriPolicy:AllowedFileRoots:0", "images", "UriPolicy:AllowPrivateNetworks", "false")]
+    [InlineData(
+        "Model:ResizeShortSide, Model:InputSize: ResizeShortSide 200 is smaller than InputSize 224: nothing to crop.",
+        "Model:InputSize", "224", "Model:ResizeShortSide", "200")]
+    [InlineData(
+        "Inference:Fp16, Inference:ExecutionProvider: Fp16 builds float16 TensorRT engines",
+        "Inference:Fp16", "true", "Inference:ExecutionProvider", "Cpu")]
+    [InlineData(
+        "UriPolicy:AllowedFileRoots: Entries must be absolute paths.",
+        "UriPolicy:AllowedFileRoots:0", "images", "UriPolicy:AllowPrivateNetworks", "false")]
     public void AddValidatedOptions_InconsistentSettings_AreRefusedAtStartWithTheRule(string expected, string key1, string value1, string key2, string value2)
     {
         var failures = StartupFailures((key1, value1), (key2, value2));

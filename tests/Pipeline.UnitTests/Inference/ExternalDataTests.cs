@@ -65,7 +65,9 @@ public sealed class ExternalDataTests
 
             var keys = after.ExternalData.ToDictionary(e => e.Key, e => e.Value);
             Assert.Equal(Path.GetFileName(BundledModel.Path), keys["location"]);
-            var region = bytes.AsSpan(int.Parse(keys["offset"], System.Globalization.CultureInfo.InvariantCulture), int.Parse(keys["length"], System.Globalization.CultureInfo.InvariantCulture));
+            var region = bytes.AsSpan(
+                int.Parse(keys["offset"], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(keys["length"], System.Globalization.CultureInfo.InvariantCulture));
             var expected = before.HasRawData ? before.RawData.ToByteArray() : System.Runtime.InteropServices.MemoryMarshal.AsBytes(before.FloatData.ToArray().AsSpan()).ToArray();
             Assert.True(region.SequenceEqual(expected), after.Name);
             Assert.True(region.Length >= OnnxFile.ExternalizeFrom);

@@ -124,7 +124,13 @@ public sealed class OnnxProtoTests
             Type = new TypeProto
             {
                 Denotation = "TENSOR",
-                SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { MapType = new TypeProto.Types.Map { KeyType = 7, ValueType = new TypeProto { OptionalType = new TypeProto.Types.Optional() } } } },
+                SequenceType = new TypeProto.Types.Sequence
+                {
+                    ElemType = new TypeProto
+                    {
+                        MapType = new TypeProto.Types.Map { KeyType = 7, ValueType = new TypeProto { OptionalType = new TypeProto.Types.Optional() } },
+                    },
+                },
             },
         });
         var segmented = OnnxBuilder.Floats("segmented", [2], 1f, 2f);

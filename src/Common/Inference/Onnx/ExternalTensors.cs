@@ -96,7 +96,8 @@ internal static class ExternalTensors
         return kept ?? [];
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "ONNX defines the checksum as SHA-1; it detects a wrong file, the sha256 identifies the weights.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350",
+        Justification = "ONNX defines the checksum as SHA-1; it detects a wrong file, the sha256 identifies the weights.")]
     private static string WholeFileSha1(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: ChunkSize, FileOptions.SequentialScan);

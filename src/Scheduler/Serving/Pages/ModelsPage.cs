@@ -36,7 +36,8 @@ internal static class ModelsPage
                 .Append(e.InputSize.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(Html.Encode(e.DescribeResize()))
                 .Append("</td><td>").Append(Html.Encode(e.DescribePreprocessing())).Append("</td><td>").Append(e.Layout.ToString().ToUpperInvariant())
                 .Append("</td><td class=\"num\">").Append(e.Width.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
-                .Append(Html.Encode(VectorStorage.For(e.Width, StoragePrecision.Auto).Describe())).Append("</td><td>").Append(Html.Encode(e.Source.ToString())).Append("</td></tr>");
+                .Append(Html.Encode(VectorStorage.For(e.Width, StoragePrecision.Auto).Describe())).Append("</td><td>")
+                .Append(Html.Encode(e.Source.ToString())).Append("</td></tr>");
         }
 
         return Html.Layout("Models", body.Append("</table>").ToString());
