@@ -97,7 +97,10 @@ public sealed class Backbone : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         // Large weights stay on disk (ONNX Runtime reads them from the file itself): only the graph is parsed, edited
         // and serialised again, so loading takes about the model's size once, not three times.
-        var file = OnnxFile.Read(spec.Path);
+        // A model file that is a link (mounted volumes) is read where it points, and its external data next to the target:
+        // ONNX Runtime resolves links too and refuses data outside the folder it was given.
+        var target = new FileInfo(spec.Path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? spec.Path;
+        var file = OnnxFile.Read(target);
         var sha = file.WeightsSha256;
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha, StringComparison.OrdinalIgnoreCase))
         {
@@ -115,7 +118,7 @@ public sealed class Backbone : IDisposable
         options ??= BackboneOptions.Default;
         // Pooling always runs in the graph: ONNX Runtime returns [N, C], never the whole feature map.
         var pooled = cut.AlreadyPooled ? cut : PoolingRewriter.PoolOutput(model, cut, spec.Pooling, spec.GemP);
-        var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec, pooled, options);
+        var loaded = LoadedSession.Open(model.ToByteArray(), DeclaredInput(model, spec), spec with { Path = target }, pooled, options);
         if (spec.ExpectedWidth is { } expectedWidth && expectedWidth != loaded.Width)
         {
             loaded.Session.Dispose();

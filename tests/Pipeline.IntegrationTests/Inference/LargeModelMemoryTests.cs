@@ -30,7 +30,7 @@ public sealed class LargeModelMemoryTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Inspect_ModelOfHundredsOfMegabytes_PeaksWithinOneAndAHalfTimesItsSize(bool externalData)
+    public async Task Inspect_ModelOfHundredsOfMegabytes_PeaksWithinOneAndThreeQuartersTimesItsSize(bool externalData)
     {
         var folder = Directory.CreateTempSubdirectory("pipeline-large-model-").FullName;
         try
