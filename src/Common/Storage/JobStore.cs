@@ -104,46 +104,71 @@ public sealed class JobStore(PipelineDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // One job row with its batch totals, as `pipeline status`, the job page and the jobs list account for it; the caller
+    // adds WHERE or ORDER BY/LIMIT ($1) and binds the lease expiry as $2.
+    private const string StatusQuery =
+        """
+        SELECT j.id, j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
+               coalesce(b.embedded, 0), coalesce(b.failed, 0), coalesce(b.skipped, 0), b.done, b.first_at, b.last_at,
+               j.failed_at_enqueue, j.retried,
+               j.state = 'enqueuing' AND coalesce(j.heartbeat_at, j.created_at) < now() - make_interval(secs => $2)
+        FROM jobs j
+        LEFT JOIN LATERAL (
+            SELECT sum(embedded)::bigint AS embedded, sum(failed)::bigint AS failed, sum(skipped)::bigint AS skipped,
+                   count(*)::int AS done, min(committed_at) AS first_at, max(committed_at) AS last_at
+            FROM job_batches WHERE job_id = j.id
+        ) b ON true
+        """;
+
     /// <returns>The job, and how many of its images were settled by the scheduler (skipped or refused), not by workers.</returns>
     public async Task<(JobStatus Status, long DoneAtEnqueue)?> GetAsync(Guid jobId, CancellationToken cancellationToken)
     {
+        var found = await QueryAsync(StatusQuery + "\nWHERE j.id = $1", new NpgsqlParameter<Guid> { TypedValue = jobId }, cancellationToken)
+            .ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The newest <paramref name="limit"/> jobs first, accounted as <see cref="GetAsync"/> accounts one.</summary>
+    public Task<IReadOnlyList<(JobStatus Status, long DoneAtEnqueue)>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        QueryAsync(StatusQuery + "\nORDER BY j.created_at DESC LIMIT $1", new NpgsqlParameter<int> { TypedValue = limit }, cancellationToken);
+
+    private async Task<IReadOnlyList<(JobStatus Status, long DoneAtEnqueue)>> QueryAsync(
+        string sql, NpgsqlParameter first, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
-                   coalesce(sum(b.embedded), 0)::bigint, coalesce(sum(b.failed), 0)::bigint, coalesce(sum(b.skipped), 0)::bigint,
-                   count(b.batch_no)::int, min(b.committed_at), max(b.committed_at), j.failed_at_enqueue, j.retried,
-                   j.state = 'enqueuing' AND coalesce(j.heartbeat_at, j.created_at) < now() - make_interval(secs => $2)
-            FROM jobs j LEFT JOIN job_batches b ON b.job_id = j.id
-            WHERE j.id = $1
-            GROUP BY j.id
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(first);
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = JobLease.Expiry.TotalSeconds });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var jobs = new List<(JobStatus, long)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            jobs.Add(ReadStatus(reader));
         }
 
-        var skippedAtEnqueue = reader.GetInt64(4);
+        return jobs;
+    }
+
+    private static (JobStatus Status, long DoneAtEnqueue) ReadStatus(NpgsqlDataReader reader)
+    {
+        var skippedAtEnqueue = reader.GetInt64(5);
         // Failures re-queued by 'pipeline retry' are pending again until their retry batch commits.
-        var failedAtEnqueue = reader.GetInt64(14) - reader.GetInt64(15);
+        var failedAtEnqueue = reader.GetInt64(15) - reader.GetInt64(16);
         var status = new JobStatus(
-            jobId,
-            ModelId: reader.GetString(0),
-            Source: reader.GetString(1),
-            State: reader.GetBoolean(16) ? JobLease.Abandoned : reader.GetString(2),
-            Total: reader.IsDBNull(3) ? null : reader.GetInt64(3),
-            Embedded: reader.GetInt64(8),
-            Failed: reader.GetInt64(9) + failedAtEnqueue,
-            Skipped: reader.GetInt64(10) + skippedAtEnqueue,
-            Batches: reader.IsDBNull(5) ? null : reader.GetInt32(5),
-            BatchesDone: reader.GetInt32(11),
-            CreatedAt: reader.GetFieldValue<DateTimeOffset>(6),
-            FirstCommitAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
-            LastCommitAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
-            CompletedAt: reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+            reader.GetGuid(0),
+            ModelId: reader.GetString(1),
+            Source: reader.GetString(2),
+            State: reader.GetBoolean(17) ? JobLease.Abandoned : reader.GetString(3),
+            Total: reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            Embedded: reader.GetInt64(9),
+            Failed: reader.GetInt64(10) + failedAtEnqueue,
+            Skipped: reader.GetInt64(11) + skippedAtEnqueue,
+            Batches: reader.IsDBNull(6) ? null : reader.GetInt32(6),
+            BatchesDone: reader.GetInt32(12),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(7),
+            FirstCommitAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+            LastCommitAt: reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+            CompletedAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
         return (status, skippedAtEnqueue + failedAtEnqueue);
     }
 

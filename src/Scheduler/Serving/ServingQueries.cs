@@ -6,7 +6,7 @@ using Pipeline.Scheduler.Status;
 namespace Pipeline.Scheduler.Serving;
 
 /// <summary>What the pages read: registered models, jobs with their progress, failures, stored rows. SELECT only.</summary>
-internal sealed class ServingQueries(PipelineDataSource dataSource)
+internal sealed class ServingQueries(PipelineDataSource dataSource, JobStore jobs)
 {
     // Counting a huge table for a page view costs seconds; above this the planner's estimate is shown.
     private const long ExactCountLimit = 1_000_000;
@@ -41,51 +41,9 @@ internal sealed class ServingQueries(PipelineDataSource dataSource)
     public async Task<RegisteredModel?> ModelAsync(string modelId, CancellationToken cancellationToken) =>
         (await ModelsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Identity.ModelId == modelId);
 
-    /// <summary>The newest jobs first, with the same accounting as <c>pipeline status</c>.</summary>
-    public async Task<IReadOnlyList<JobProgress>> JobsAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT j.id, j.model_id, j.source, j.state, j.total, j.skipped_at_enqueue, j.batches, j.created_at, j.completed_at,
-                   coalesce(b.embedded, 0), coalesce(b.failed, 0), coalesce(b.skipped, 0), coalesce(b.done, 0), b.first_at, b.last_at,
-                   j.failed_at_enqueue
-            FROM jobs j
-            LEFT JOIN LATERAL (
-                SELECT sum(embedded)::bigint AS embedded, sum(failed)::bigint AS failed, sum(skipped)::bigint AS skipped,
-                       count(*)::int AS done, min(committed_at) AS first_at, max(committed_at) AS last_at
-                FROM job_batches WHERE job_id = j.id
-            ) b ON true
-            ORDER BY j.created_at DESC
-            LIMIT $1
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var jobs = new List<JobProgress>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var skippedAtEnqueue = reader.GetInt64(5);
-            var failedAtEnqueue = reader.GetInt64(15);
-            var status = new JobStatus(
-                reader.GetGuid(0),
-                ModelId: reader.GetString(1),
-                Source: reader.GetString(2),
-                State: reader.GetString(3),
-                Total: reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                Embedded: reader.GetInt64(9),
-                Failed: reader.GetInt64(10) + failedAtEnqueue,
-                Skipped: reader.GetInt64(11) + skippedAtEnqueue,
-                Batches: reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                BatchesDone: reader.GetInt32(12),
-                CreatedAt: reader.GetFieldValue<DateTimeOffset>(7),
-                FirstCommitAt: reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
-                LastCommitAt: reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
-                CompletedAt: reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
-            jobs.Add(JobProgress.From(status, skippedAtEnqueue + failedAtEnqueue));
-        }
-
-        return jobs;
-    }
+    /// <summary>The newest jobs first, with the same accounting as <c>pipeline status</c> (<see cref="JobStore.ListAsync"/>).</summary>
+    public async Task<IReadOnlyList<JobProgress>> JobsAsync(int limit, CancellationToken cancellationToken) =>
+        [.. (await jobs.ListAsync(limit, cancellationToken).ConfigureAwait(false)).Select(j => JobProgress.From(j.Status, j.DoneAtEnqueue))];
 
     /// <summary>A job's failures grouped by reason (most frequent first), with up to <paramref name="perReason"/> examples each.</summary>
     public async Task<IReadOnlyList<FailureGroup>> FailuresAsync(Guid jobId, int perReason, CancellationToken cancellationToken)

@@ -32,6 +32,9 @@ public sealed class JobLeaseTests
         Assert.True(code == ExitCodes.JobAbandoned, output);
         Assert.Contains("[abandoned]", output, StringComparison.Ordinal);
         Assert.Contains("run the same enqueue again", output, StringComparison.Ordinal);
+        // The jobs list (serve's page and API) accounts for a job as the status command does.
+        var listed = (await jobs.ListAsync(1000, CancellationToken.None)).Single(j => j.Status.Id == dead);
+        Assert.Equal(JobLease.Abandoned, listed.Status.State);
 
         var again = await scheduler.Get<Enqueuer>().RunAsync(source, modelId, force: false, batchSize: 4, CancellationToken.None);
         Assert.Equal(1, again.Enqueued);
