@@ -44,7 +44,7 @@ public sealed class RetryTests
         var jobs = scheduler.Get<JobStore>();
         JobStatus status;
         Guid jobId;
-        await ServicesAsync("stop", "azurite");
+        await LocalServices.StopAsync("azurite");
         try
         {
             jobId = (await scheduler.Get<Enqueuer>().RunAsync(
@@ -55,7 +55,7 @@ public sealed class RetryTests
         }
         finally
         {
-            await ServicesAsync("start", "azurite");
+            await LocalServices.StartAsync("azurite");
         }
 
         Assert.Equal((0L, 3L, 0L), (status.Embedded, status.Failed, status.Pending!.Value));
@@ -159,12 +159,5 @@ public sealed class RetryTests
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.MessageCountAsync(letters.Dead), await channel.MessageCountAsync(letters.Parked));
-    }
-
-    /// <summary>scripts/services.sh with this run's ports (inherited from the environment).</summary>
-    private static async Task ServicesAsync(string command, string service)
-    {
-        var (code, output) = await CommandRunner.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "services.sh"), TimeSpan.FromMinutes(3), command, service);
-        Assert.True(code == 0, output);
     }
 }

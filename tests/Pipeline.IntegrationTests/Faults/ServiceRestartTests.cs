@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Common.Sources;
 using Pipeline.Common.Storage;
 using Pipeline.IntegrationTests.Infrastructure;
@@ -46,7 +45,7 @@ public sealed class ServiceRestartTests
                 }
             }
 
-            await RestartAsync(service);
+            await LocalServices.RestartAsync(service);
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             JobStatus status;
@@ -102,7 +101,7 @@ public sealed class ServiceRestartTests
             var enqueue = scheduler.Get<Enqueuer>().RunAsync(
                 new SlowSource(files, TimeSpan.FromMilliseconds(20), withIdentity: true), modelId, force: false, batchSize: 1, CancellationToken.None);
             await Task.Delay(TimeSpan.FromSeconds(1));
-            await RestartAsync(service);
+            await LocalServices.RestartAsync(service);
             var job = await enqueue;
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -125,20 +124,5 @@ public sealed class ServiceRestartTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task RestartAsync(string service)
-    {
-        var info = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "services.sh"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add("restart");
-        info.ArgumentList.Add(service);
-        using var process = Process.Start(info)!;
-        var output = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await output);
     }
 }

@@ -20,8 +20,7 @@ public sealed class StatusWaitOutageTests
 
         using var follow = CliProcess.Start(environment, "status", jobId.ToString(), "--wait");
         await follow.WaitForOutputAsync("[running]", Timeout);
-        var (restarted, restartOutput) = await CommandRunner.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "services.sh"), Timeout, "restart", "postgres");
-        Assert.True(restarted == 0, restartOutput);
+        await LocalServices.RestartAsync("postgres");
         var writer = job.Writer();
         // The test's own pooled connections died with the restart too.
         await scheduler.Get<DatabaseRetry>().RunAsync(
