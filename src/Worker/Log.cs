@@ -6,8 +6,8 @@ namespace Pipeline.Worker;
 internal static partial class Log
 {
     [LoggerMessage(EventIds.WorkerHost.Ready, LogLevel.Information,
-        "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}")]
-    public static partial void Ready(ILogger logger, string modelId, int dims, string sha256, string queue, int batchSize, int prefetch);
+        "Worker ready: model {ModelId} ({Dims} dims, sha256 {Sha256}), queue {Queue}, batch {BatchSize}, prefetch {Prefetch}, GC gen0 budget {Gen0Budget}")]
+    public static partial void Ready(ILogger logger, string modelId, int dims, string sha256, string queue, int batchSize, int prefetch, string gen0Budget);
 
     [LoggerMessage(EventIds.Inference.HeadRemoved, LogLevel.Information, "Head removed: {Cut}")]
     public static partial void HeadRemoved(ILogger logger, string cut);

@@ -57,6 +57,8 @@ internal sealed class BenchContext : IAsyncDisposable
         ["Logging__Console__FormatterName"] = "simple",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Pipeline"] = "Information",
+        // As the image runs both programs (Dockerfile); --set can still change it.
+        [Common.ManagedHeap.Gen0BudgetVariable] = Common.ManagedHeap.Gen0Budget,
     };
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

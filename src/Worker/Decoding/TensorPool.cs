@@ -7,10 +7,25 @@ namespace Pipeline.Worker.Decoding;
 /// state no tensor is allocated: at 224² one is 600 KB, a large-object-heap allocation per image otherwise
 /// (<c>ArrayPool.Shared</c> keeps only a few arrays of that size per core).
 /// </summary>
+/// <remarks>
+/// <see cref="Prefill"/> allocates the whole cap up front: the worker then holds at its start the memory it holds after
+/// hours, so a pod's memory limit that is too small fails at start-up rather than deep into a job.
+/// </remarks>
 internal sealed class TensorPool(int tensorLength, int retained)
 {
     private readonly ConcurrentBag<float[]> _free = [];
     private int _count;
+
+    /// <summary>Allocates tensors until the pool holds its cap (<c>retained</c> × <c>tensorLength</c> floats).</summary>
+    public void Prefill()
+    {
+        while (Interlocked.Increment(ref _count) <= retained)
+        {
+            _free.Add(GC.AllocateUninitializedArray<float>(tensorLength));
+        }
+
+        Interlocked.Decrement(ref _count);
+    }
 
     public float[] Rent()
     {

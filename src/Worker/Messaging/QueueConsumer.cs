@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.Common;
 using Pipeline.Common.Decoding;
 using Pipeline.Common.Inference;
 using Pipeline.Common.Inference.ModelFiles;
@@ -113,7 +114,8 @@ internal sealed class QueueConsumer(
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, channel, pipeline, settler, spec.Id);
                 var consumerTag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken).ConfigureAwait(false);
-                Log.Ready(logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.EffectivePrefetch);
+                Log.Ready(
+                    logger, spec.Id, backbone.Width, backbone.WeightsSha256, queue, _options.InferenceBatchSize, _options.EffectivePrefetch, ManagedHeap.DescribeGen0Budget());
                 readiness.MarkConsuming();
 
                 var stopped = Task.Delay(Timeout.Infinite, stoppingToken);

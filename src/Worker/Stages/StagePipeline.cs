@@ -30,6 +30,7 @@ internal sealed class StagePipeline : IDisposable
         _channels = new StageChannels(options);
         // Enough tensors for everything the bounded stages can hold at once: none is allocated in steady state.
         var tensors = new TensorPool(embedder.Preprocess.TensorLength, (3 * options.InferenceBatchSize) + options.EffectiveDecodeConcurrency);
+        tensors.Prefill();
         var token = _abort.Token;
         Completion = Task.WhenAll(
             new FetchStage(fetcher, _channels, sink, metrics, logger).RunAsync(options.FetchConcurrency, token),

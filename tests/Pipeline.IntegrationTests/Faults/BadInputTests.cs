@@ -157,7 +157,8 @@ public sealed class BadInputTests
         var modelId = ServiceEndpoints.NewModelId("bad");
         var environment = ServiceEndpoints.ProcessEnvironment(modelId, "test." + Guid.NewGuid().ToString("N"));
         environment["PIPELINE_Fetch__MaxBytes"] = "1400000"; // kite.jpg is 1.42 MB, the BMP 1.33 MB
-        environment["PIPELINE_Fetch__HttpTimeout"] = "00:00:01";
+        // Far below the stall (30 s), far above what the small local responses take on a loaded CI machine.
+        environment["PIPELINE_Fetch__HttpTimeout"] = "00:00:05";
         environment["PIPELINE_Fetch__HttpRetries"] = "1";
         environment["PIPELINE_Fetch__HttpRetryDelay"] = "00:00:00.050";
         environment["PIPELINE_UriPolicy__AllowPrivateNetworks"] = "true";

@@ -35,9 +35,12 @@ public sealed class PublishTests
             var port = FreePort.Next();
             var environment = ServiceEndpoints.ProcessEnvironment(ServiceEndpoints.NewModelId("pub"), "test." + Guid.NewGuid().ToString("N"));
             environment["PIPELINE_Metrics__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // The image's environment (Dockerfile): the runtime takes the gen0 budget from it, and the ready line says so.
+            environment[Common.ManagedHeap.Gen0BudgetVariable] = Common.ManagedHeap.Gen0Budget;
             await using var worker = WorkerProcess.Start(environment, Path.Combine(folder.FullName, "Pipeline.Worker.dll"));
             await ReadinessProbe.WaitUntilReadyAsync(worker, port, TimeSpan.FromMinutes(2));
             Assert.True(await worker.StopAsync(TimeSpan.FromMinutes(1)) == 0, worker.Log);
+            Assert.Contains("GC gen0 budget 16 MiB (DOTNET_GCgen0size)", worker.Log, StringComparison.Ordinal);
         }
         finally
         {

@@ -34,4 +34,37 @@ public sealed class TensorPoolTests
     [Fact]
     public void Return_TensorOfAnotherLength_IsRefused() =>
         Assert.Throws<ArgumentException>(() => new TensorPool(12, retained: 4).Return(new float[13]));
+
+    [Fact]
+    public void Rent_AfterPrefill_AllocatesNothingUpToTheCap()
+    {
+        var pool = new TensorPool(50_000, retained: 8);
+        pool.Prefill();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var tensors = Enumerable.Range(0, 8).Select(_ => pool.Rent()).ToArray();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The array of eight references and the LINQ iterator only; one more tensor alone would be 200,000 bytes.
+        Assert.True(allocated < 10_000, $"{allocated} bytes allocated");
+        Assert.Equal(8, tensors.Distinct().Count());
+        Assert.True(pool.Rent() is { Length: 50_000 } extra && !tensors.Contains(extra));
+    }
+
+    [Fact]
+    public void Prefill_Twice_StaysAtTheCap()
+    {
+        var pool = new TensorPool(3, retained: 2);
+        pool.Prefill();
+        pool.Prefill();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        pool.Rent();
+        pool.Rent();
+        var firstTwo = GC.GetAllocatedBytesForCurrentThread() - before;
+        pool.Rent();
+
+        Assert.Equal(0, firstTwo);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0);
+    }
 }
