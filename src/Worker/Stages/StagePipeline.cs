@@ -33,10 +33,11 @@ internal sealed class StagePipeline : IDisposable
         tensors.Prefill();
         var token = _abort.Token;
         Completion = Task.WhenAll(
-            new FetchStage(fetcher, _channels, sink, metrics, logger).RunAsync(options.FetchConcurrency, token),
-            new DecodeStage(preprocessor, embedder.Preprocess, tensors, _channels, metrics, logger).RunAsync(options.EffectiveDecodeConcurrency, token),
-            Task.Run(() => new InferenceStage(embedder, tensors, _channels, options, metrics, time).RunAsync(token), token),
-            new WriteStage(sink, _channels, options, metrics).RunAsync(token));
+            AbortOthersOnFaultAsync(new FetchStage(fetcher, _channels, sink, metrics, logger).RunAsync(options.FetchConcurrency, token)),
+            AbortOthersOnFaultAsync(
+                new DecodeStage(preprocessor, embedder.Preprocess, tensors, _channels, metrics, logger).RunAsync(options.EffectiveDecodeConcurrency, token)),
+            AbortOthersOnFaultAsync(Task.Run(() => new InferenceStage(embedder, tensors, _channels, options, metrics, time).RunAsync(token), token)),
+            AbortOthersOnFaultAsync(new WriteStage(sink, _channels, options, metrics).RunAsync(token)));
     }
 
     /// <summary>Ends when every stage has ended: after <see cref="DrainAsync"/>, or with the error of a stage that died.</summary>
@@ -86,6 +87,21 @@ internal sealed class StagePipeline : IDisposable
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    // A stage that dies stops the others: they could otherwise wait for ever on a full channel it no longer reads,
+    // and Completion (which waits for all of them) would never report the error.
+    private async Task AbortOthersOnFaultAsync(Task stage)
+    {
+        try
+        {
+            await stage.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -199,6 +199,28 @@ public sealed class StagePipelineTests : IDisposable
         Assert.Equal(0, _sink.Count);
     }
 
+    [Fact]
+    public async Task Completion_EmbedderThrowsWhileEveryChannelIsFull_EndsWithItsError()
+    {
+        var pipeline = Start(batchSize: 1);
+        _embedder.FailWith(new InvalidOperationException("inference broke"));
+
+        // Far more than the channels hold: the decoders and fetchers end up waiting on full channels behind the dead stage.
+        var accepting = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await pipeline.AcceptAsync(Message(i, Good($"m{i}")), CancellationToken.None);
+            }
+        });
+        Assert.True(await _embedder.WaitUntilCalledAsync());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.Completion.WaitAsync(Patience));
+        Assert.Equal("inference broke", error.Message);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting.WaitAsync(Patience));
+        Assert.Equal(0, _sink.Count);
+    }
+
     /// <summary>Image bytes (or an exception) by URI, as a fetcher would return them.</summary>
     private sealed class MemoryFetcher : IImageFetcher
     {
