@@ -27,6 +27,11 @@ public sealed class PublishTests
                 Assert.True(IsReadyToRun(Path.Combine(folder.FullName, assembly)), $"{assembly} was published without ReadyToRun code");
             }
 
+            // The worker's runtime settings travel in its runtimeconfig.json (README "Performance").
+            var runtimeConfig = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "Pipeline.Worker.runtimeconfig.json"));
+            Assert.Contains("\"System.Threading.ThreadPool.UnfairSemaphoreSpinLimit\": 0", runtimeConfig, StringComparison.Ordinal);
+            Assert.Contains("\"System.Runtime.TieredCompilation\": false", runtimeConfig, StringComparison.Ordinal);
+
             var (help, text) = await CommandRunner.RunAsync("dotnet", TimeSpan.FromMinutes(1), Path.Combine(folder.FullName, "pipeline.dll"), "--help");
             Assert.True(help == 0, text);
             Assert.Contains("enqueue", text, StringComparison.Ordinal);
