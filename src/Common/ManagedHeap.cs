@@ -36,13 +36,36 @@ public static class ManagedHeap
             ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
             : null;
 
-    /// <summary>"16 MiB (DOTNET_GCgen0size)", "80 MiB (from the CPU cache)" or "unknown": for the worker's ready line.</summary>
-    public static string DescribeGen0Budget() => Describe(CurrentGen0Budget(), Environment.GetEnvironmentVariable(Gen0BudgetVariable) is { Length: > 0 });
+    /// <summary>
+    /// "16 MiB (DOTNET_GCgen0size)", "80 MiB (from the CPU cache)" or "unknown", for the worker's ready line; says so when
+    /// the variable is set but is not what the runtime runs with (not hexadecimal, or adjusted to its limits).
+    /// </summary>
+    public static string DescribeGen0Budget() => Describe(CurrentGen0Budget(), Environment.GetEnvironmentVariable(Gen0BudgetVariable));
 
-    /// <summary>The text of <see cref="DescribeGen0Budget"/> for a budget in bytes and whether the variable is set.</summary>
-    public static string Describe(long? budgetBytes, bool variableSet) => budgetBytes switch
+    /// <summary>The text of <see cref="DescribeGen0Budget"/> for a budget in bytes and the variable's value (null: unset).</summary>
+    public static string Describe(long? budgetBytes, string? variable)
     {
-        null or <= 0 => "unknown",
-        var bytes => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB ({(variableSet ? Gen0BudgetVariable : "from the CPU cache")})"),
-    };
+        if (budgetBytes is not > 0)
+        {
+            return "unknown";
+        }
+
+        var size = string.Create(CultureInfo.InvariantCulture, $"{budgetBytes.Value / (1024.0 * 1024):0.#} MiB");
+        if (string.IsNullOrWhiteSpace(variable))
+        {
+            return size + " (from the CPU cache)";
+        }
+
+        // The runtime parses the value as hexadecimal, with or without 0x.
+        var digits = variable.Trim();
+        digits = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? digits[2..] : digits;
+        if (!long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var requested))
+        {
+            return $"{size} (from the CPU cache: {Gen0BudgetVariable}={variable} is not hexadecimal)";
+        }
+
+        return requested == budgetBytes.Value
+            ? $"{size} ({Gen0BudgetVariable})"
+            : $"{size} ({Gen0BudgetVariable}={variable}, adjusted by the runtime)";
+    }
 }
