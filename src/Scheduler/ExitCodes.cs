@@ -13,7 +13,10 @@ internal static class ExitCodes
     public const int UnknownModel = 4;
     public const int NotComplete = 5;
 
-    /// <summary>Postgres unreachable, refused the login, or failed a statement.</summary>
+    /// <summary>
+    /// Postgres unreachable, refused the login, or failed a statement ("database unavailable: …" or "database error
+    /// SQLSTATE: …").
+    /// </summary>
     public const int DatabaseUnavailable = 6;
 
     /// <summary>RabbitMQ unreachable or refused the connection.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Common;
 using Pipeline.Common.Sources;
+using Pipeline.Common.Storage;
 using RabbitMQ.Client.Exceptions;
 
 namespace Pipeline.Scheduler.Cli;
@@ -17,8 +18,10 @@ internal static class CliErrors
     public static CliFailure? Describe(Exception exception) => exception switch
     {
         OptionsValidationException e => new(ExitCodes.InvalidConfiguration, "invalid configuration: " + string.Join("; ", e.Failures)),
-        NpgsqlException e => new(
+        NpgsqlException e when DatabaseErrors.IsUnavailable(e) => new(
             ExitCodes.DatabaseUnavailable, $"database unavailable: {Reasons(e)} (check PIPELINE_Postgres__ConnectionString and that Postgres is running)"),
+        // The database answered but refused a statement: its SQLSTATE and text, not advice about connection settings.
+        PostgresException e => new(ExitCodes.DatabaseUnavailable, $"database error {e.SqlState}: {FirstLine(e.MessageText)}"),
         BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or PublishException => new(
             ExitCodes.BrokerUnavailable, $"message broker unavailable: {Reasons(exception)} (check PIPELINE_RabbitMq__Uri and that RabbitMQ is running)"),
         RequestFailedException e => new(ExitCodes.SourceUnreadable, $"blob storage: {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}"),

@@ -20,6 +20,36 @@ public sealed class CliErrorsTests
         Assert.Contains("PIPELINE_Postgres__ConnectionString", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("08006", "connection failure")]
+    [InlineData("28P01", "password authentication failed for user \"pipeline\"")]
+    [InlineData("3D000", "database \"pipelin\" does not exist")]
+    [InlineData("53300", "sorry, too many clients already")]
+    [InlineData("57P01", "terminating connection due to administrator command")]
+    [InlineData("57P03", "the database system is starting up")]
+    public void Describe_ServerRefusesTheSession_IsDatabaseUnavailable(string sqlState, string text)
+    {
+        var failure = CliErrors.Describe(new PostgresException(text, "FATAL", "FATAL", sqlState));
+
+        Assert.Equal(ExitCodes.DatabaseUnavailable, failure!.ExitCode);
+        Assert.StartsWith("database unavailable: ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(text, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("42601", "syntax error at or near \"SELEC\"")]
+    [InlineData("42P01", "relation \"jobs\" does not exist")]
+    [InlineData("23505", "duplicate key value violates unique constraint \"jobs_pkey\"")]
+    [InlineData("22P02", "invalid input syntax for type uuid: \"x\"")]
+    public void Describe_StatementRefused_IsADatabaseErrorWithItsSqlState(string sqlState, string text)
+    {
+        var failure = CliErrors.Describe(new PostgresException(text, "ERROR", "ERROR", sqlState));
+
+        Assert.Equal(ExitCodes.DatabaseUnavailable, failure!.ExitCode);
+        Assert.Equal($"database error {sqlState}: {text}", failure.Message);
+        Assert.DoesNotContain("unavailable", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Describe_BrokerUnreachable_SkipsTheAggregateWrapper()
     {
