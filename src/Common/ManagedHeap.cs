@@ -37,8 +37,9 @@ public static class ManagedHeap
             : null;
 
     /// <summary>
-    /// "16 MiB (DOTNET_GCgen0size)", "80 MiB (from the CPU cache)" or "unknown", for the worker's ready line; says so when
-    /// the variable is set but is not what the runtime runs with (not hexadecimal, or adjusted to its limits).
+    /// "16 MiB (DOTNET_GCgen0size=0x1000000)", "80 MiB (DOTNET_GCgen0size unset: from the CPU cache)" or "unknown", for
+    /// the worker's ready line. The budget is what the runtime reports; the variable is shown as set, not interpreted
+    /// (the runtime takes a leading hexadecimal part, ignores values it finds too small and caps large ones).
     /// </summary>
     public static string DescribeGen0Budget() => Describe(CurrentGen0Budget(), Environment.GetEnvironmentVariable(Gen0BudgetVariable));
 
@@ -51,21 +52,8 @@ public static class ManagedHeap
         }
 
         var size = string.Create(CultureInfo.InvariantCulture, $"{budgetBytes.Value / (1024.0 * 1024):0.#} MiB");
-        if (string.IsNullOrWhiteSpace(variable))
-        {
-            return size + " (from the CPU cache)";
-        }
-
-        // The runtime parses the value as hexadecimal, with or without 0x.
-        var digits = variable.Trim();
-        digits = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? digits[2..] : digits;
-        if (!long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var requested))
-        {
-            return $"{size} (from the CPU cache: {Gen0BudgetVariable}={variable} is not hexadecimal)";
-        }
-
-        return requested == budgetBytes.Value
-            ? $"{size} ({Gen0BudgetVariable})"
-            : $"{size} ({Gen0BudgetVariable}={variable}, adjusted by the runtime)";
+        return string.IsNullOrWhiteSpace(variable)
+            ? $"{size} ({Gen0BudgetVariable} unset: from the CPU cache)"
+            : $"{size} ({Gen0BudgetVariable}={variable.Trim()})";
     }
 }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Npgsql;
 
 namespace Pipeline.Common.Storage;
 
 /// <summary>Database connection. Bound from the <c>Postgres</c> section; the password comes from the environment only.</summary>
-public sealed class PostgresOptions
+public sealed class PostgresOptions : IValidatableObject
 {
     /// <summary>The settings section, <c>Postgres</c>.</summary>
     public const string SectionName = "Postgres";
@@ -21,4 +22,31 @@ public sealed class PostgresOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The connection string parses as Npgsql's (its parser's message is not repeated: it can quote the password).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(ConnectionString))
+        {
+            yield break;
+        }
+
+        var valid = true;
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            valid = false;
+        }
+
+        if (!valid)
+        {
+            yield return new ValidationResult(
+                "Not a valid Npgsql connection string: Key=Value pairs separated by ';', with known keys and values of their type "
+                + "(the value is a secret and is not shown).",
+                [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -45,7 +45,7 @@ public sealed class PublishTests
             await using var worker = WorkerProcess.Start(environment, Path.Combine(folder.FullName, "Pipeline.Worker.dll"));
             await ReadinessProbe.WaitUntilReadyAsync(worker, port, TimeSpan.FromMinutes(2));
             Assert.True(await worker.StopAsync(TimeSpan.FromMinutes(1)) == 0, worker.Log);
-            Assert.Contains("GC gen0 budget 16 MiB (DOTNET_GCgen0size)", worker.Log, StringComparison.Ordinal);
+            Assert.Contains("GC gen0 budget 16 MiB (DOTNET_GCgen0size=0x1000000)", worker.Log, StringComparison.Ordinal);
         }
         finally
         {

@@ -22,6 +22,27 @@ public sealed class KnownSettingsTests
         Assert.Contains("did you mean Model:Pooling?", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=55432;Username=pipeline;Password SeCr3tPW;Database=pipeline")]
+    [InlineData("Host=127.0.0.1;Port=abc;Password=SeCr3tPW")]
+    [InlineData("this is not;a=connection string;Password=SeCr3tPW")]
+    public void Validate_MalformedConnectionString_IsRefusedWithoutShowingIt(string connectionString)
+    {
+        var error = Assert.Throws<OptionsValidationException>(
+            () => ResolvePostgres(connectionString));
+
+        var message = Assert.Single(error.Failures);
+        Assert.Contains("ConnectionString", message, StringComparison.Ordinal);
+        Assert.Contains("Not a valid Npgsql connection string", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secr3tpw", error.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Validate_WellFormedConnectionString_IsAccepted() =>
+        Assert.Equal(
+            "Host=db;Password=x;SSL Mode=VerifyFull",
+            ResolvePostgres("Host=db;Password=x;SSL Mode=VerifyFull").ConnectionString);
+
     [Fact]
     public void Validate_UnrelatedUnknownSetting_IsRefusedListingTheSettings()
     {
@@ -57,6 +78,18 @@ public sealed class KnownSettingsTests
     [Fact]
     public void Validate_FileSuffixOnAnUnknownName_IsRefused() =>
         Assert.Throws<OptionsValidationException>(() => Resolve<PostgresOptions>(PostgresOptions.SectionName, ("Postgres:Passwrd_FILE", "/run/x")));
+
+    // Through the start-up validator, as the programs register it.
+    private static PostgresOptions ResolvePostgres(string connectionString)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([KeyValuePair.Create("Postgres:ConnectionString", (string?)connectionString)])
+            .Build();
+        var services = new ServiceCollection();
+        services.AddValidatedOptions<PostgresOptions, PostgresOptionsValidator>(configuration, PostgresOptions.SectionName);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<PostgresOptions>>().Value;
+    }
 
     private static T Resolve<T>(string section, params (string Key, string Value)[] settings)
         where T : class

@@ -5,16 +5,15 @@ namespace Pipeline.UnitTests.Common;
 public sealed class ManagedHeapTests
 {
     [Theory]
-    [InlineData(16L * 1024 * 1024, "0x1000000", "16 MiB (DOTNET_GCgen0size)")]
-    [InlineData(16L * 1024 * 1024, "1000000", "16 MiB (DOTNET_GCgen0size)")]
-    [InlineData(80L * 1024 * 1024, null, "80 MiB (from the CPU cache)")]
-    [InlineData(80L * 1024 * 1024, " ", "80 MiB (from the CPU cache)")]
-    [InlineData(6_291_456L + 104_858, null, "6.1 MiB (from the CPU cache)")]
-    [InlineData(80L * 1024 * 1024, "16MB", "80 MiB (from the CPU cache: DOTNET_GCgen0size=16MB is not hexadecimal)")]
-    [InlineData(6L * 1024 * 1024, "0x100", "6 MiB (DOTNET_GCgen0size=0x100, adjusted by the runtime)")]
+    [InlineData(16L * 1024 * 1024, "0x1000000", "16 MiB (DOTNET_GCgen0size=0x1000000)")]
+    [InlineData(16L * 1024 * 1024, " 1000000g ", "16 MiB (DOTNET_GCgen0size=1000000g)")]
+    [InlineData(80L * 1024 * 1024, null, "80 MiB (DOTNET_GCgen0size unset: from the CPU cache)")]
+    [InlineData(80L * 1024 * 1024, " ", "80 MiB (DOTNET_GCgen0size unset: from the CPU cache)")]
+    [InlineData(6_291_456L + 104_858, null, "6.1 MiB (DOTNET_GCgen0size unset: from the CPU cache)")]
+    [InlineData(80L * 1024 * 1024, "0x100", "80 MiB (DOTNET_GCgen0size=0x100)")]
     [InlineData(null, "0x1000000", "unknown")]
     [InlineData(0L, null, "unknown")]
-    public void Describe_Budget_NamesSizeAndSource(long? bytes, string? variable, string expected) =>
+    public void Describe_Budget_NamesSizeAndTheVariableAsSet(long? bytes, string? variable, string expected) =>
         Assert.Equal(expected, ManagedHeap.Describe(bytes, variable));
 
     [Fact]
